@@ -1,0 +1,87 @@
+#include "common/time.h"
+
+#include <ctime>
+#include <cstdio>
+#include <cstring>
+
+namespace localaws {
+
+int64_t now_ms() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now().time_since_epoch()).count();
+}
+
+static std::tm utc(int64_t s) {
+  std::time_t t = static_cast<std::time_t>(s);
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  return tm;
+}
+
+std::string iso8601_basic(int64_t epoch_s) {
+  std::tm tm = utc(epoch_s);
+  char buf[32];
+  std::strftime(buf, sizeof buf, "%Y%m%dT%H%M%SZ", &tm);
+  return buf;
+}
+
+std::string iso8601_ms(int64_t epoch_ms) {
+  int64_t s = epoch_ms >= 0 ? epoch_ms / 1000 : (epoch_ms - 999) / 1000;
+  std::tm tm = utc(s);
+  char buf[40];
+  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%S", &tm);
+  char out[48];
+  std::snprintf(out, sizeof out, "%s.%03dZ", buf, static_cast<int>(epoch_ms - s * 1000));
+  return out;
+}
+
+std::string http_date(int64_t epoch_s) {
+  std::tm tm = utc(epoch_s);
+  static const char* kDays[] = {"Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"};
+  static const char* kMonths[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
+                                  "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
+  char buf[40];
+  std::snprintf(buf, sizeof buf, "%s, %02d %s %04d %02d:%02d:%02d GMT", kDays[tm.tm_wday], tm.tm_mday,
+                kMonths[tm.tm_mon], tm.tm_year + 1900, tm.tm_hour, tm.tm_min, tm.tm_sec);
+  return buf;
+}
+
+static std::optional<int64_t> from_tm(std::tm tm) {
+  if (tm.tm_mon < 0 || tm.tm_mon > 11 || tm.tm_mday < 1 || tm.tm_mday > 31 || tm.tm_hour > 23 ||
+      tm.tm_min > 59 || tm.tm_sec > 60)
+    return std::nullopt;
+  return static_cast<int64_t>(timegm(&tm));
+}
+
+std::optional<int64_t> parse_iso8601_basic(std::string_view s) {
+  if (s.size() != 16 || s[8] != 'T' || s[15] != 'Z') return std::nullopt;
+  std::string str(s);
+  std::tm tm{};
+  const char* end = strptime(str.c_str(), "%Y%m%dT%H%M%SZ", &tm);
+  if (!end || *end) return std::nullopt;
+  return from_tm(tm);
+}
+
+std::optional<int64_t> parse_iso8601(std::string_view s) {
+  std::string str(s);
+  std::tm tm{};
+  const char* end = strptime(str.c_str(), "%Y-%m-%dT%H:%M:%S", &tm);
+  if (!end) return std::nullopt;
+  if (*end == '.') {
+    end++;
+    while (*end >= '0' && *end <= '9') end++;
+  }
+  if (std::strcmp(end, "Z") != 0 && std::strcmp(end, "+00:00") != 0) return std::nullopt;
+  return from_tm(tm);
+}
+
+std::optional<int64_t> parse_http_date(std::string_view s) {
+  std::string str(s);
+  for (const char* fmt : {"%a, %d %b %Y %H:%M:%S GMT", "%A, %d-%b-%y %H:%M:%S GMT", "%a %b %d %H:%M:%S %Y"}) {
+    std::tm tm{};
+    const char* end = strptime(str.c_str(), fmt, &tm);
+    if (end && *end == '\0') return from_tm(tm);
+  }
+  return std::nullopt;
+}
+
+}  // namespace localaws

@@ -1,0 +1,79 @@
+#include "control/control.h"
+
+#include <chrono>
+#include <nlohmann/json.hpp>
+
+#include "server/runtime.h"
+
+namespace localaws::control {
+
+using nlohmann::json;
+
+namespace {
+
+void reply(http::Response& res, int status, const json& body) {
+  res.status = status;
+  res.body = body.dump();
+  res.set_header("Content-Type", "application/json");
+}
+
+void error(http::Response& res, int status, const std::string& code, const std::string& message) {
+  reply(res, status, {{"error", code}, {"message", message}});
+}
+
+double uptime_s(Runtime& rt) {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - rt.started).count();
+}
+
+void health(Runtime& rt, http::Response& res) {
+  json services = json::object();
+  for (auto* s : rt.services()) services[s->name()] = s->health();
+  reply(res, 200,
+        {{"status", "ok"},
+         {"version", LOCALAWS_VERSION},
+         {"services", services},
+         {"uptime_seconds", uptime_s(rt)},
+         {"region", rt.config.region},
+         {"persistence", rt.config.in_memory ? "memory" : "disk"}});
+}
+
+// LocalStack's shape, so existing wait-for-localstack scripts work unchanged.
+void localstack_health(Runtime& rt, http::Response& res) {
+  json services = json::object();
+  for (auto* s : rt.services()) services[s->name()] = "running";
+  reply(res, 200, {{"services", services}, {"edition", "community"}, {"version", LOCALAWS_VERSION}});
+}
+
+void reset(Runtime& rt, http::Request& req, http::Response& res) {
+  const std::string* which = req.query_param("service");
+  if (which) {
+    Service* s = rt.service(*which);
+    if (!s) return error(res, 400, "InvalidService", "unknown service '" + *which + "' (s3, dynamodb)");
+    s->reset();
+    return reply(res, 200, {{"reset", json::array({*which})}});
+  }
+  json done = json::array();
+  for (auto* s : rt.services()) {
+    s->reset();
+    done.push_back(s->name());
+  }
+  rt.sweep_orphan_blobs();
+  reply(res, 200, {{"reset", done}});
+}
+
+}  // namespace
+
+void handle(Runtime& rt, http::Request& req, http::Response& res) {
+  const std::string& p = req.raw_path;
+  bool get = req.method == "GET" || req.method == "HEAD";
+  res.operation = p;
+  if (p == "/_localaws/health" && get) return health(rt, res);
+  if (p == "/_localstack/health" && get) return localstack_health(rt, res);
+  if (p == "/_localaws/reset") {
+    if (req.method != "POST") return error(res, 405, "MethodNotAllowed", "use POST");
+    return reset(rt, req, res);
+  }
+  error(res, 404, "NotFound", "no control endpoint " + p);
+}
+
+}  // namespace localaws::control

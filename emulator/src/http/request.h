@@ -1,0 +1,39 @@
+// Our view of one HTTP request, independent of cpp-httplib: raw target (for SigV4), decoded
+// query, lower-case header names, and the body as a stream.
+#pragma once
+#include <memory>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "common/strings.h"
+#include "http/body.h"
+
+namespace localaws::http {
+
+using HeaderList = std::vector<std::pair<std::string, std::string>>;  // lower-case names, in order
+
+struct Request {
+  std::string method;       // GET, HEAD, PUT, POST, DELETE, OPTIONS, PATCH
+  std::string target;       // the request target exactly as sent
+  std::string raw_path;     // target before '?', still percent-encoded
+  std::string raw_query;    // target after '?', as sent
+  QueryParams query;        // decoded ('+' is a space), in order
+  HeaderList headers;
+  std::string remote_addr;
+  std::string request_id;
+  std::unique_ptr<Body> body;  // never null
+
+  // First value of a header (name in lower case), or nullptr.
+  const std::string* header(std::string_view lower_name) const;
+  std::string header_or(std::string_view lower_name, std::string fallback = "") const;
+  bool has_header(std::string_view lower_name) const { return header(lower_name) != nullptr; }
+  // All values of a header joined with ",", as SigV4 canonicalisation and HTTP semantics want.
+  std::string header_joined(std::string_view lower_name) const;
+  const std::string* query_param(std::string_view name) const;
+  bool has_query(std::string_view name) const { return query_param(name) != nullptr; }
+  // The Host header without the port.
+  std::string host_name() const;
+};
+
+}  // namespace localaws::http

@@ -1,0 +1,24 @@
+// Everything the server is configured with (flags and LOCALAWS_* variables, see main.cc).
+#pragma once
+#include <string>
+
+#include "auth/authenticator.h"
+
+namespace localaws {
+
+struct Config {
+  std::string host = "127.0.0.1";
+  int port = 4566;                 // 0 picks a free port
+  std::string data_dir = "./data";  // ignored with in_memory
+  bool in_memory = false;
+  std::string region = "us-east-1";
+  auth::Mode auth_mode = auth::Mode::kVerify;
+  std::string accounts_file;
+  bool fsync = false;
+  std::string log_level = "info";
+  std::string ready_file;
+  int threads = 0;  // worker threads; 0 = default (enough for many keep-alive connections)
+  bool access_log = true;
+};
+
+}  // namespace localaws

@@ -1,0 +1,42 @@
+// What the server core needs from each AWS service (S3, DynamoDB). One instance per server.
+#pragma once
+#include <memory>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <unordered_set>
+
+#include "auth/authenticator.h"
+#include "http/request.h"
+#include "http/response.h"
+
+namespace localaws {
+
+struct Runtime;
+
+class Service {
+ public:
+  virtual ~Service() = default;
+  virtual const char* name() const = 0;  // "s3", "dynamodb": also the reset/health key
+  virtual auth::ServiceKind kind() const = 0;
+
+  // Serves one authenticated request (who may be anonymous). Bad input is answered with the
+  // protocol's error; an exception escaping here is a bug and becomes a 500 InternalError.
+  // Sets res.operation for the access log.
+  virtual void handle(http::Request& req, const auth::Principal& who, http::Response& res) = 0;
+  virtual void render_auth_error(const auth::AuthError& e, const http::Request& req, http::Response& res) = 0;
+  virtual void render_internal_error(const http::Request& req, http::Response& res) = 0;
+  // Last step for every response of this service: request-id headers, checksums.
+  virtual void finish(const http::Request& req, http::Response& res) = 0;
+
+  // Deletes all of this service's state (rows and blobs).
+  virtual void reset() = 0;
+  // Adds every blob id this service's rows point to (the start-up sweep keeps only those).
+  virtual void collect_live_blobs(std::unordered_set<std::string>& out) = 0;
+  // {"state": "running", ...} for /_localaws/health.
+  virtual nlohmann::json health() { return {{"state", "running"}}; }
+};
+
+std::unique_ptr<Service> make_s3_service(Runtime& rt);
+std::unique_ptr<Service> make_dynamodb_service(Runtime& rt);
+
+}  // namespace localaws

@@ -1,0 +1,205 @@
+#include "storage/sqlite.h"
+
+#include <atomic>
+#include <map>
+
+#include "common/crypto.h"
+#include "common/strings.h"
+
+namespace localaws::storage {
+
+namespace {
+[[noreturn]] void fail(sqlite3* db, const std::string& what) {
+  throw StorageError(what + ": " + (db ? sqlite3_errmsg(db) : "sqlite"));
+}
+std::atomic<uint64_t> g_next_db_id{1};
+}  // namespace
+
+Statement::~Statement() { sqlite3_finalize(stmt_); }
+
+Statement& Statement::bind(int idx, int64_t v) {
+  if (sqlite3_bind_int64(stmt_, idx, v) != SQLITE_OK) fail(db_, "bind");
+  return *this;
+}
+Statement& Statement::bind(int idx, std::string_view text) {
+  if (sqlite3_bind_text64(stmt_, idx, text.data(), text.size(), SQLITE_TRANSIENT, SQLITE_UTF8) != SQLITE_OK)
+    fail(db_, "bind");
+  return *this;
+}
+Statement& Statement::bind_blob(int idx, std::string_view bytes) {
+  if (sqlite3_bind_blob64(stmt_, idx, bytes.empty() ? "" : bytes.data(), bytes.size(), SQLITE_TRANSIENT) !=
+      SQLITE_OK)
+    fail(db_, "bind");
+  return *this;
+}
+Statement& Statement::bind_null(int idx) {
+  if (sqlite3_bind_null(stmt_, idx) != SQLITE_OK) fail(db_, "bind");
+  return *this;
+}
+
+bool Statement::step() {
+  int rc = sqlite3_step(stmt_);
+  if (rc == SQLITE_ROW) return true;
+  if (rc == SQLITE_DONE) return false;
+  std::string sql = sqlite3_sql(stmt_) ? sqlite3_sql(stmt_) : "";
+  sqlite3_reset(stmt_);
+  fail(db_, "step [" + sql + "]");
+}
+
+int Statement::run() {
+  while (step()) {
+  }
+  return sqlite3_changes(db_);
+}
+
+std::string Statement::col_text(int i) const {
+  auto* p = reinterpret_cast<const char*>(sqlite3_column_text(stmt_, i));
+  return p ? std::string(p, sqlite3_column_bytes(stmt_, i)) : std::string();
+}
+
+std::string Statement::col_blob(int i) const {
+  auto* p = static_cast<const char*>(sqlite3_column_blob(stmt_, i));
+  return p ? std::string(p, sqlite3_column_bytes(stmt_, i)) : std::string();
+}
+
+void Statement::reset() {
+  sqlite3_reset(stmt_);
+  sqlite3_clear_bindings(stmt_);
+}
+
+Connection::Connection(const std::string& uri, bool readonly, bool fsync) {
+  int flags = SQLITE_OPEN_URI | SQLITE_OPEN_NOMUTEX |
+              (readonly ? SQLITE_OPEN_READWRITE : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE);
+  if (sqlite3_open_v2(uri.c_str(), &db_, flags, nullptr) != SQLITE_OK) {
+    std::string msg = db_ ? sqlite3_errmsg(db_) : "open";
+    sqlite3_close(db_);
+    throw StorageError("open " + uri + ": " + msg);
+  }
+  sqlite3_busy_timeout(db_, 10000);
+  sqlite3_extended_result_codes(db_, 1);
+  exec("PRAGMA foreign_keys=ON");
+  exec(fsync ? "PRAGMA synchronous=FULL" : "PRAGMA synchronous=NORMAL");
+}
+
+Connection::~Connection() {
+  cache_.clear();
+  sqlite3_close_v2(db_);
+}
+
+Statement& Connection::prepare(const std::string& sql) {
+  auto it = cache_.find(sql);
+  if (it != cache_.end()) {
+    it->second->reset();
+    return *it->second;
+  }
+  sqlite3_stmt* stmt = nullptr;
+  if (sqlite3_prepare_v3(db_, sql.c_str(), static_cast<int>(sql.size()), SQLITE_PREPARE_PERSISTENT, &stmt,
+                         nullptr) != SQLITE_OK)
+    fail(db_, "prepare [" + sql + "]");
+  auto& slot = cache_[sql];
+  slot = std::make_unique<Statement>(db_, stmt);
+  return *slot;
+}
+
+void Connection::exec(const std::string& sql) {
+  char* err = nullptr;
+  if (sqlite3_exec(db_, sql.c_str(), nullptr, nullptr, &err) != SQLITE_OK) {
+    std::string msg = err ? err : "exec";
+    sqlite3_free(err);
+    throw StorageError("exec [" + sql + "]: " + msg);
+  }
+}
+
+Database::Database(const std::string& path, bool fsync) : fsync_(fsync), in_memory_(path.empty()) {
+  id_ = g_next_db_id++;
+  if (in_memory_) {
+    // memdb: one in-memory database shared by every connection of this process that names it.
+    uri_ = "file:/localaws-" + random_hex(8) + "?vfs=memdb";
+  } else {
+    uri_ = "file:" + uri_encode(path, true);
+  }
+  writer_ = std::make_unique<Connection>(uri_, false, fsync);
+  if (!in_memory_) writer_->exec("PRAGMA journal_mode=WAL");
+  writer_->exec(
+      "CREATE TABLE IF NOT EXISTS localaws_migrations (component TEXT PRIMARY KEY, version INTEGER NOT NULL)");
+}
+
+Database::~Database() = default;
+
+Database::TxnGuard::TxnGuard(Database& d) : db(d) {
+  db.writer_->exec("BEGIN IMMEDIATE");
+  db.in_write_ = true;
+}
+void Database::TxnGuard::commit() {
+  db.writer_->exec("COMMIT");
+  done = true;
+  db.in_write_ = false;
+}
+Database::TxnGuard::~TxnGuard() {
+  if (!done) {
+    sqlite3_exec(db.writer_->raw(), "ROLLBACK", nullptr, nullptr, nullptr);
+    db.in_write_ = false;
+  }
+}
+
+Connection& Database::reader() {
+  // Per-thread reader connections, keyed by database id so several databases (tests, harness)
+  // can live in one process.
+  thread_local std::map<uint64_t, std::unique_ptr<Connection>> readers;
+  auto& slot = readers[id_];
+  if (!slot) slot = std::make_unique<Connection>(uri_, true, fsync_);
+  return *slot;
+}
+
+void Database::migrate(const std::string& component, const std::vector<std::string>& steps) {
+  int64_t have = write([&](Connection& c) {
+    auto& st = c.prepare("SELECT version FROM localaws_migrations WHERE component = ?");
+    st.bind(1, component);
+    return st.step() ? st.col_int(0) : int64_t{0};
+  });
+  for (size_t i = static_cast<size_t>(have); i < steps.size(); i++) {
+    write([&](Connection& c) {
+      c.exec(steps[i]);
+      auto& st = c.prepare(
+          "INSERT INTO localaws_migrations(component, version) VALUES(?, ?) "
+          "ON CONFLICT(component) DO UPDATE SET version = excluded.version");
+      st.bind(1, component).bind(2, static_cast<int64_t>(i + 1));
+      st.run();
+    });
+  }
+}
+
+void Database::clear_tables(std::string_view table_prefix) {
+  write([&](Connection& c) {
+    std::vector<std::string> tables;
+    auto& st = c.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'");
+    while (st.step()) tables.push_back(st.col_text(0));
+    st.reset();
+    for (auto& t : tables) {
+      if (t == "localaws_migrations" || t.compare(0, table_prefix.size(), table_prefix) != 0) continue;
+      c.exec("DELETE FROM \"" + t + "\"");
+    }
+  });
+}
+
+static void copy_database(sqlite3* from, sqlite3* to) {
+  sqlite3_backup* b = sqlite3_backup_init(to, "main", from, "main");
+  if (!b) fail(to, "backup init");
+  int rc = sqlite3_backup_step(b, -1);
+  sqlite3_backup_finish(b);
+  if (rc != SQLITE_DONE) fail(to, "backup");
+}
+
+void Database::backup_to(const std::string& dest_path) {
+  std::lock_guard<std::recursive_mutex> lock(write_mu_);
+  Connection dest("file:" + uri_encode(dest_path, true), false, false);
+  copy_database(writer_->raw(), dest.raw());
+}
+
+void Database::restore_from(const std::string& src_path) {
+  std::lock_guard<std::recursive_mutex> lock(write_mu_);
+  Connection src("file:" + uri_encode(src_path, true), false, false);
+  copy_database(src.raw(), writer_->raw());
+}
+
+}  // namespace localaws::storage
