@@ -152,6 +152,37 @@ class ControlPlaneTest(unittest.TestCase):
         status, _, _ = self.la.get("/_localaws/nothing-here")
         self.assertEqual(status, 404)
 
+    def test_snapshot_api_validation(self):
+        status, _, body = self.la.post("/_localaws/snapshot?name=../../etc")
+        self.assertEqual(status, 400)
+        status, _, body = self.la.post("/_localaws/snapshot")
+        self.assertEqual(status, 400)
+        status, _, body = self.la.post("/_localaws/restore?name=never-saved")
+        self.assertEqual(status, 404)
+        status, _, body = self.la.post("/_localaws/snapshot?name=seeded-1")
+        self.assertEqual(status, 200)
+        status, _, body = self.la.get("/_localaws/snapshots")
+        self.assertIn("seeded-1", json.loads(body)["snapshots"])
+        status, _, body = self.la.post("/_localaws/restore?name=seeded-1")
+        self.assertEqual(status, 200)
+        # Snapshot ids are generated: the name never became a path.
+        snapdir = os.path.join(self.la.data_dir, "snapshots")
+        self.assertNotIn("seeded-1", os.listdir(snapdir))
+
+    def test_request_journal(self):
+        status, _, _ = self.la.get("/journal-probe-bucket")
+        self.la.get("/_localaws/health")  # the control plane is not journaled
+        _, _, body = self.la.get("/_localaws/requests?limit=5")
+        entries = json.loads(body)["requests"]
+        last = entries[-1]
+        self.assertEqual(last["resource"], "/journal-probe-bucket")
+        self.assertEqual(last["service"], "s3")
+        self.assertEqual(last["method"], "GET")
+        self.assertEqual(last["status"], status)
+        self.assertEqual(last["principal"], "anonymous")
+        self.assertRegex(last["requestId"], r"^[0-9A-F]{16}$")
+        self.assertEqual(self.la.get("/_localaws/requests?limit=0")[0], 400)
+
     def test_many_requests_on_one_keep_alive_connection(self):
         # cpp-httplib's compiled-in default closes a connection after 5 requests; we raise it.
         host, port = self.la.endpoint[len("http://"):].split(":")
