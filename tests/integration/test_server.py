@@ -91,6 +91,32 @@ class ServerProcessTest(unittest.TestCase):
                          not os.path.exists(os.path.join(tempfile.gettempdir(), n))]
             self.assertTrue(all(not os.path.exists(os.path.join(tempfile.gettempdir(), n)) for n in leftovers))
 
+    def test_init_scripts_run_in_name_order_once_ready(self):
+        with tempfile.TemporaryDirectory() as d:
+            init = os.path.join(d, "init")
+            os.mkdir(init)
+            out = os.path.join(d, "out.txt")
+            for name, body in (("20-second.sh", 'echo "second $AWS_ENDPOINT_URL" >> %s' % out),
+                               ("10-first.sh", 'curl -sf "$AWS_ENDPOINT_URL/_localaws/health" >/dev/null && '
+                                               'echo "first $AWS_ACCESS_KEY_ID" >> %s' % out),
+                               ("30-fails.sh", "exit 3"),
+                               ("40-after-failure.sh", 'echo "fourth" >> %s' % out)):
+                path = os.path.join(init, name)
+                with open(path, "w") as f:
+                    f.write("#!/bin/sh\n" + body + "\n")
+                os.chmod(path, 0o755)
+            with open(os.path.join(init, "README.txt"), "w") as f:  # not executable: skipped
+                f.write("notes")
+            with LocalAws("--init-dir", init, in_memory=True) as la:
+                for _ in range(500):
+                    if os.path.exists(out) and "fourth" in open(out).read():
+                        break
+                    time.sleep(0.01)
+                with open(out) as f:
+                    lines = f.read().splitlines()
+                self.assertEqual(lines, ["first test", "second " + la.endpoint, "fourth"])
+                self.assertIn("30-fails.sh failed with exit code 3", la.read_log())
+
     def test_listens_on_loopback_by_default(self):
         port = free_port()
         with tempfile.TemporaryDirectory() as d:

@@ -4,6 +4,7 @@
 #include <nlohmann/json.hpp>
 
 #include "common/time.h"
+#include "control/fixtures.h"
 #include "server/runtime.h"
 
 namespace localaws::control {
@@ -93,6 +94,19 @@ void requests(Runtime& rt, http::Request& req, http::Response& res) {
   reply(res, 200, {{"requests", out}});
 }
 
+void fixtures(Runtime& rt, http::Request& req, http::Response& res) {
+  std::string body;
+  if (auto err = http::read_all(*req.body, 64 << 20, body)) return error(res, 400, err->code, err->message);
+  json doc = json::parse(body, nullptr, false);
+  if (doc.is_discarded()) return error(res, 400, "InvalidFixture", "the body is not valid JSON");
+  try {
+    auto stats = load_fixture(rt, doc, "request body", nullptr);
+    reply(res, 200, {{"loaded", stats.to_json()}});
+  } catch (const FixtureError& e) {
+    error(res, 400, "InvalidFixture", e.what());
+  }
+}
+
 }  // namespace
 
 void handle(Runtime& rt, http::Request& req, http::Response& res) {
@@ -108,6 +122,10 @@ void handle(Runtime& rt, http::Request& req, http::Response& res) {
   if (p == "/_localaws/snapshot" || p == "/_localaws/restore") {
     if (req.method != "POST") return error(res, 405, "MethodNotAllowed", "use POST");
     return snapshot(rt, req, res, p == "/_localaws/restore");
+  }
+  if (p == "/_localaws/fixtures") {
+    if (req.method != "POST") return error(res, 405, "MethodNotAllowed", "use POST with a fixture document");
+    return fixtures(rt, req, res);
   }
   if (p == "/_localaws/snapshots" && get) return reply(res, 200, {{"snapshots", rt.snapshots->names()}});
   if (p == "/_localaws/requests") {
