@@ -7,8 +7,11 @@
 #include <optional>
 #include <set>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "auth/accounts.h"
+#include "auth/sigv4.h"
 #include "http/request.h"
 
 namespace localaws::auth {
@@ -16,6 +19,11 @@ namespace localaws::auth {
 enum class Mode { kVerify, kStrict, kOff };
 enum class ServiceKind { kS3, kDynamoDB };
 
+// An authentication failure, already in the vocabulary of the service that was asked (see
+// auth/errors.h for every code, status and message). S3 renders code and message plus the
+// non-empty optional fields as elements of its <Error> (AWSAccessKeyId, StringToSign,
+// SignatureProvided, StringToSignBytes, CanonicalRequest, CanonicalRequestBytes), then `extra`
+// in order; DynamoDB renders only code (as __type) and message.
 struct AuthError {
   int status = 403;
   std::string code;     // in the service's own vocabulary (S3: SignatureDoesNotMatch; DynamoDB:
@@ -26,6 +34,12 @@ struct AuthError {
   std::string string_to_sign;
   std::string canonical_request;
   std::string signature_provided;
+  std::string string_to_sign_bytes;     // "41 57 53 34 ..." as S3 shows them
+  std::string canonical_request_bytes;  // likewise
+  // Further S3 <Error> elements in order, e.g. RequestTime/ServerTime/MaxAllowedSkewMilliseconds
+  // for RequestTimeTooSkewed, X-Amz-Expires/Expires/ServerTime for an expired presigned URL,
+  // ArgumentName/ArgumentValue for InvalidArgument.
+  std::vector<std::pair<std::string, std::string>> extra;
 };
 
 struct AuthResult {
@@ -49,8 +63,18 @@ class Authenticator {
   static constexpr size_t kMaxJsonBody = 16 * 1024 * 1024 + 64 * 1024;
 
  private:
+  AuthResult verify_v4_header(http::Request& req, ServiceKind service, int64_t now_s) const;
+  AuthResult verify_v4_query(http::Request& req, ServiceKind service, int64_t now_s) const;
+  AuthResult verify_v2(http::Request& req, bool presigned, int64_t now_s) const;
+  AuthResult anonymous(http::Request& req, ServiceKind service) const;
+  // Finds the account an access key acts as (who, account: nullptr when unknown); an error when
+  // strict mode refuses an unknown key.
+  std::optional<AuthError> resolve(const std::string& access_key, ServiceKind service, Principal& who,
+                                   const Account*& account) const;
+
   const Accounts& accounts_;
   Mode mode_;
+  mutable sigv4::SigningKeyCache keys_;
   mutable std::mutex logged_mu_;
   mutable std::set<std::string> logged_unknown_keys_;
 };
