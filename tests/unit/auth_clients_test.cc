@@ -4,7 +4,6 @@
 // the CRC32 they announce matches the decoded bytes, and a wrong secret is refused.
 #include <catch2/catch.hpp>
 
-#include <fstream>
 #include <nlohmann/json.hpp>
 #include <random>
 
@@ -19,11 +18,7 @@ using nlohmann::json;
 namespace {
 
 const json& requests() {
-  static const json all = [] {
-    std::ifstream in(std::string(LOCALAWS_SOURCE_DIR) + "/tests/unit/data/client_requests.json");
-    REQUIRE(in.good());
-    return json::parse(in)["requests"];
-  }();
+  static const json all = testing::load_data("client_requests.json")["requests"];
   return all;
 }
 

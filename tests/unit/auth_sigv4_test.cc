@@ -3,7 +3,6 @@
 // request localaws reports must be exactly botocore's: that checks canonicalisation itself.
 #include <catch2/catch.hpp>
 
-#include <fstream>
 #include <nlohmann/json.hpp>
 
 #include "auth/authenticator.h"
@@ -18,11 +17,7 @@ using nlohmann::json;
 namespace {
 
 const json& cases() {
-  static const json all = [] {
-    std::ifstream in(std::string(LOCALAWS_SOURCE_DIR) + "/tests/unit/data/sigv4_cases.json");
-    REQUIRE(in.good());
-    return json::parse(in)["cases"];
-  }();
+  static const json all = testing::load_data("sigv4_cases.json")["cases"];
   return all;
 }
 

@@ -1,7 +1,10 @@
 // Helpers shared by the auth unit tests: requests built as the server builds them, and bodies
 // that deliver their bytes in chosen pieces (to split aws-chunked framing anywhere).
 #pragma once
+#include <fstream>
 #include <memory>
+#include <nlohmann/json.hpp>
+#include <stdexcept>
 #include <string>
 #include <utility>
 #include <vector>
@@ -48,6 +51,13 @@ inline http::Request make_request(const std::string& method, const std::string& 
   for (auto& [k, v] : headers) r.headers.emplace_back(to_lower(k), v);
   r.body = body ? std::move(body) : std::make_unique<http::StringBody>("");
   return r;
+}
+
+// A JSON file of tests/unit/data (LOCALAWS_SOURCE_DIR is defined for the unit tests).
+inline nlohmann::json load_data(const std::string& file) {
+  std::ifstream in(std::string(LOCALAWS_SOURCE_DIR) + "/tests/unit/data/" + file);
+  if (!in) throw std::runtime_error("cannot read tests/unit/data/" + file);
+  return nlohmann::json::parse(in);
 }
 
 // Reads a whole body (tests only handle small ones).

@@ -62,6 +62,17 @@ std::optional<AuthError> Authenticator::resolve(const std::string& access_key, S
   return std::nullopt;
 }
 
+bool Authenticator::settle_key(http::Request& req, ServiceKind service, const std::string& access_key,
+                               AuthResult& r, const Account*& account) const {
+  if (auto err = resolve(access_key, service, r.principal, account)) {
+    r.error = std::move(err);
+    return true;
+  }
+  if (mode_ != Mode::kOff) return false;
+  if (is_s3(service)) wrap_s3_body(req, classify_payload(req.header("x-amz-content-sha256")), std::nullopt, false);
+  return true;
+}
+
 AuthResult Authenticator::authenticate(http::Request& req, ServiceKind service, int64_t now_s) const {
   const std::string* authz = req.header("authorization");
   bool v4_query = req.has_query("X-Amz-Algorithm") || req.has_query("X-Amz-Credential") ||

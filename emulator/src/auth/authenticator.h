@@ -71,6 +71,10 @@ class Authenticator {
   // strict mode refuses an unknown key.
   std::optional<AuthError> resolve(const std::string& access_key, ServiceKind service, Principal& who,
                                    const Account*& account) const;
+  // resolve() into r, and in Mode::kOff also hands the body on unchecked (still decoded). True
+  // when the caller is done: r has an error, or nothing is to be checked.
+  bool settle_key(http::Request& req, ServiceKind service, const std::string& access_key, AuthResult& r,
+                  const Account*& account) const;
 
   const Accounts& accounts_;
   Mode mode_;

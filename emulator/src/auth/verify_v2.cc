@@ -23,15 +23,8 @@ AuthResult Authenticator::verify_v2(http::Request& req, bool presigned, int64_t 
     return r;
   }
   const Account* account = nullptr;
-  if (auto err = resolve(access_key, kS3, r.principal, account)) {
-    r.error = std::move(err);
-    return r;
-  }
+  if (settle_key(req, kS3, access_key, r, account)) return r;
   Payload mode = classify_payload(req.header("x-amz-content-sha256"));
-  if (mode_ == Mode::kOff) {
-    wrap_s3_body(req, mode, std::nullopt, false);
-    return r;
-  }
   if (presigned) {
     auto* expires = req.query_param("Expires");
     auto at = expires ? parse_i64(*expires) : std::nullopt;

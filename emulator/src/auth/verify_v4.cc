@@ -63,11 +63,12 @@ std::optional<AuthError> payload_of(http::Request& req, ServiceKind s, bool pres
     mode = Payload::kSha256;
     return load_json_body(req, hash);
   }
-  const std::string* v = req.header("x-amz-content-sha256");
+  // Presigned URLs sign UNSIGNED-PAYLOAD unless the URL itself says otherwise (the JS SDK adds
+  // X-Amz-Content-Sha256 to the query); header auth must say what it signed.
+  const std::string* v = presigned ? req.query_param("X-Amz-Content-Sha256") : req.header("x-amz-content-sha256");
   mode = classify_payload(v);
   if (mode == Payload::kInvalid) return invalid_content_sha256(*v);
   if (mode == Payload::kAbsent) {
-    // Presigned URLs sign no payload; header auth must say what it signed.
     if (!presigned) return errors::s3(400, "InvalidRequest", "Missing required header for this request: x-amz-content-sha256");
     hash = sigv4::kUnsignedPayload;
     return std::nullopt;
@@ -147,14 +148,7 @@ AuthResult Authenticator::verify_v4_header(http::Request& req, ServiceKind servi
   c.signature = std::move(ah.signature);
 
   const Account* account = nullptr;
-  if (auto err = resolve(c.cred.access_key, service, r.principal, account)) {
-    r.error = std::move(err);
-    return r;
-  }
-  if (mode_ == Mode::kOff) {
-    if (is_s3(service)) wrap_s3_body(req, classify_payload(req.header("x-amz-content-sha256")), std::nullopt, false);
-    return r;
-  }
+  if (settle_key(req, service, c.cred.access_key, r, account)) return r;
   // X-Amz-Date, else the HTTP Date header (signed in its ISO 8601 basic form).
   std::optional<int64_t> t;
   std::string sent_date;
@@ -237,14 +231,7 @@ AuthResult Authenticator::verify_v4_query(http::Request& req, ServiceKind servic
   c.signature = *signature;
 
   const Account* account = nullptr;
-  if (auto err = resolve(c.cred.access_key, service, r.principal, account)) {
-    r.error = std::move(err);
-    return r;
-  }
-  if (mode_ == Mode::kOff) {
-    if (is_s3(service)) wrap_s3_body(req, classify_payload(req.header("x-amz-content-sha256")), std::nullopt, false);
-    return r;
-  }
+  if (settle_key(req, service, c.cred.access_key, r, account)) return r;
   if (auto err = check_scope(c, service)) {
     r.error = std::move(err);
     return r;
