@@ -69,7 +69,12 @@ bool Authenticator::settle_key(http::Request& req, ServiceKind service, const st
     return true;
   }
   if (mode_ != Mode::kOff) return false;
-  if (is_s3(service)) wrap_s3_body(req, classify_payload(req.header("x-amz-content-sha256")), std::nullopt, false);
+  if (is_s3(service)) {
+    wrap_s3_body(req, classify_payload(req.header("x-amz-content-sha256")), std::nullopt, false);
+  } else {
+    std::string unused_hash;  // the same StringBody hand-over as in the other modes
+    r.error = load_json_body(req, unused_hash);
+  }
   return true;
 }
 

@@ -1,6 +1,13 @@
 // SigV4 verification for every request: header auth, presigned query auth, and the payload
 // modes (hex SHA-256, UNSIGNED-PAYLOAD, aws-chunked streaming with chunk signatures and
-// trailers). Bad input never throws: it comes back as an AuthError in the caller's protocol.
+// trailers); S3's legacy SigV2 too. Bad input never throws: it comes back as an AuthError in the
+// caller's protocol. auth/ERRORS.md lists every code, status and message, per service, and the
+// body errors S3 sees while reading the wrapped body.
+//
+// Files: sigv4.{h,cc} (canonical request, string to sign, keys), sigv2.{h,cc}, chunked.{h,cc}
+// (aws-chunked decoder), payload.{h,cc} (hash-verifying body), body_mode.{h,cc} (which wrapping
+// a payload mode calls for), verify_v4.cc / verify_v2.cc (the checks in AWS's order),
+// authenticator.cc (which scheme, accounts and modes), errors.{h,cc}.
 #pragma once
 #include <cstdint>
 #include <mutex>
