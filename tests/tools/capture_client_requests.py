@@ -19,6 +19,7 @@ import subprocess
 import sys
 import tempfile
 import threading
+import urllib.request
 
 import boto3
 import botocore.config
@@ -108,6 +109,12 @@ def main():
     big = os.urandom(70000)
     s3.put_object(Bucket="bucket", Key="big", Body=big)
     out += take("boto3", "put_object 70 KB", "s3", big)
+    for label, client in (("SigV2", s3), ("SigV4", boto3.client("s3", **dict(kw, config=cfg.merge(
+            botocore.config.Config(signature_version="s3v4")))))):
+        url = client.generate_presigned_url("get_object", Params={"Bucket": "bucket", "Key": "a b/ü+~.txt"},
+                                            ExpiresIn=600)
+        urllib.request.urlopen(url).read()
+        out += take("boto3", "presigned GET " + label, "s3")
     ddb.put_item(TableName="t", Item={"k": {"S": "héllo"}, "n": {"N": "1.5"}})
     out += take("boto3", "dynamodb put_item", "dynamodb")
 
@@ -148,6 +155,13 @@ if (step === "list") await s3.send(new ListBucketsCommand({}));
 if (step === "buffer") await s3.send(new PutObjectCommand({ Bucket: "bucket", Key: "js/buf.txt", Body: Buffer.from(body) }));
 if (step === "stream") await s3.send(new PutObjectCommand({ Bucket: "bucket", Key: "js/stream key.txt",
   Body: Readable.from([Buffer.from(body)]), ContentLength: Buffer.byteLength(body) }));
+if (step === "presign") {
+  const { getSignedUrl } = await import("@aws-sdk/s3-request-presigner");
+  const { GetObjectCommand } = await import("@aws-sdk/client-s3");
+  const url = await getSignedUrl(s3, new GetObjectCommand({ Bucket: "bucket", Key: "js presigned/é+.txt" }),
+    { expiresIn: 600 });
+  await (await fetch(url)).text();
+}
 if (step === "ddb") await new DynamoDBClient(cfg).send(new ListTablesCommand({}));
 """
         script_path = os.path.join(JS_DIR, "capture_tmp.mjs")
@@ -158,6 +172,7 @@ if (step === "ddb") await new DynamoDBClient(cfg).send(new ListTablesCommand({})
             for step, name, service, payload in (("list", "ListBuckets", "s3", b""),
                                                  ("buffer", "PutObject Buffer", "s3", js_payload),
                                                  ("stream", "PutObject stream", "s3", js_payload),
+                                                 ("presign", "presigned GetObject", "s3", b""),
                                                  ("ddb", "dynamodb ListTables", "dynamodb", b"")):
                 subprocess.run(["node", script_path, step], env=js_env, check=True, timeout=120, cwd=JS_DIR)
                 out += take("js-sdk-v3", name, service, payload)
