@@ -3,6 +3,9 @@
 #include <catch2/catch.hpp>
 
 #include "auth/authenticator.h"
+#include "auth/sigv2.h"
+#include "auth/sigv4.h"
+#include "common/crypto.h"
 #include "auth_test_util.h"
 #include "common/time.h"
 
@@ -221,4 +224,55 @@ TEST_CASE("DynamoDB bodies are bounded", "[auth][errors]") {
                             "/", huge),
                 ServiceKind::kDynamoDB);
   CHECK(e.status == 413);
+}
+
+TEST_CASE("a presigned URL may sign a payload digest in X-Amz-Content-Sha256", "[auth][errors]") {
+  // The JS SDK puts X-Amz-Content-Sha256 in presigned URLs; a digest there is verified.
+  auth::Accounts accounts;
+  auth::Authenticator a(accounts, auth::Mode::kVerify);
+  std::string body = "presigned payload";
+  std::string digest = sha256_hex(body);
+  std::string query = "X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Content-Sha256=" + digest +
+                      "&X-Amz-Credential=test%2F20260115%2Fus-east-1%2Fs3%2Faws4_request&X-Amz-Date=20260115T123045Z"
+                      "&X-Amz-Expires=300&X-Amz-SignedHeaders=host";
+  std::string canonical = auth::sigv4::canonical_request(
+      {"PUT", "/bucket/key", query, "host:localhost:4566\n", "host", digest});
+  std::string key = auth::sigv4::derive_signing_key("test", "20260115", "us-east-1", "s3");
+  std::string sig = auth::sigv4::signature(
+      key, auth::sigv4::string_to_sign(kDate, "20260115/us-east-1/s3/aws4_request", canonical));
+  for (std::string sent : {body, std::string("something else")}) {
+    auto req = req_with({}, "/bucket/key?" + query + "&X-Amz-Signature=" + sig, sent);
+    auto r = a.authenticate(req, ServiceKind::kS3, kNow);
+    REQUIRE_FALSE(r.error.has_value());
+    std::string out;
+    auto err = testing::drain(*req.body, out);
+    if (sent == body) {
+      CHECK_FALSE(err.has_value());
+    } else {
+      REQUIRE(err.has_value());
+      CHECK(err->code == "XAmzContentSHA256Mismatch");
+    }
+  }
+}
+
+TEST_CASE("SigV2 header auth for a virtual-hosted request signs /bucket + path", "[auth][errors]") {
+  auth::Accounts accounts;
+  auth::Authenticator a(accounts, auth::Mode::kVerify);
+  std::string date = http_date(kNow);
+  std::string sts = "GET\n\n\n" + date + "\n/my.bucket/photo.jpg?acl";
+  auto req = testing::make_request("GET", "/photo.jpg?acl",
+                                   {{"Host", "my.bucket.s3.localhost:4566"}, {"Date", date},
+                                    {"Authorization", "AWS test:" + auth::sigv2::sign("test", sts)}});
+  auto r = a.authenticate(req, ServiceKind::kS3, kNow);
+  CHECK_FALSE(r.error.has_value());
+  auto bad = testing::make_request("GET", "/photo.jpg?acl",
+                                   {{"Host", "my.bucket.s3.localhost:4566"}, {"Date", date},
+                                    {"Authorization", "AWS test:" + auth::sigv2::sign("other", sts)}});
+  auto e = fail(a, std::move(bad), ServiceKind::kS3);
+  CHECK(e.code == "SignatureDoesNotMatch");
+  CHECK(e.string_to_sign == "GET\n\n\n" + date + "\n/photo.jpg?acl");
+  auto skewed = testing::make_request("GET", "/photo.jpg",
+                                      {{"Host", "localhost"}, {"Date", http_date(kNow - 1000)},
+                                       {"Authorization", "AWS test:x"}});
+  CHECK(fail(a, std::move(skewed), ServiceKind::kS3).code == "RequestTimeTooSkewed");
 }

@@ -70,7 +70,7 @@ bool Authenticator::settle_key(http::Request& req, ServiceKind service, const st
   }
   if (mode_ != Mode::kOff) return false;
   if (is_s3(service)) {
-    wrap_s3_body(req, classify_payload(req.header("x-amz-content-sha256")), std::nullopt, false);
+    wrap_s3_body(req, classify_payload(req.header("x-amz-content-sha256")), "");
   } else {
     std::string unused_hash;  // the same StringBody hand-over as in the other modes
     r.error = load_json_body(req, unused_hash);
@@ -112,8 +112,8 @@ AuthResult Authenticator::anonymous(http::Request& req, ServiceKind service) con
     return r;
   }
   // Anonymous uploads (public-write buckets) still arrive aws-chunked from SDKs.
-  Payload mode = classify_payload(req.header("x-amz-content-sha256"));
-  wrap_s3_body(req, mode, std::nullopt, mode_ != Mode::kOff);
+  const std::string* claimed = req.header("x-amz-content-sha256");
+  wrap_s3_body(req, classify_payload(claimed), claimed && mode_ != Mode::kOff ? *claimed : "");
   return r;
 }
 

@@ -37,7 +37,8 @@ AuthError invalid_content_sha256(const std::string& value) {
       "x-amz-content-sha256", value);
 }
 
-void wrap_s3_body(http::Request& req, Payload mode, std::optional<ChunkSigning> signing, bool verify_hash) {
+void wrap_s3_body(http::Request& req, Payload mode, std::string_view claimed_sha256,
+                  std::optional<ChunkSigning> signing) {
   if (is_streaming(mode) || says_aws_chunked(req)) {
     std::optional<uint64_t> decoded_length;
     if (auto* v = req.header("x-amz-decoded-content-length")) decoded_length = parse_u64(trim(*v));
@@ -50,8 +51,8 @@ void wrap_s3_body(http::Request& req, Payload mode, std::optional<ChunkSigning> 
                                                 decoded_length);
     return;
   }
-  if (mode == Payload::kSha256 && verify_hash) {
-    req.body = std::make_unique<Sha256VerifyingBody>(std::move(req.body), *req.header("x-amz-content-sha256"));
+  if (mode == Payload::kSha256 && !claimed_sha256.empty()) {
+    req.body = std::make_unique<Sha256VerifyingBody>(std::move(req.body), std::string(claimed_sha256));
   }
 }
 

@@ -4,6 +4,7 @@
 #pragma once
 #include <optional>
 #include <string>
+#include <string_view>
 
 #include "auth/authenticator.h"
 #include "auth/chunked.h"
@@ -27,9 +28,11 @@ bool is_streaming(Payload p);
 AuthError invalid_content_sha256(const std::string& value);
 
 // Replaces req.body for S3: aws-chunked framing is decoded whenever the payload mode or
-// Content-Encoding says so (in every auth mode), and a claimed hex SHA-256 is verified while
-// streaming when `verify_hash`. `signing` is given only for the signed streaming modes.
-void wrap_s3_body(http::Request& req, Payload mode, std::optional<ChunkSigning> signing, bool verify_hash);
+// Content-Encoding says so (in every auth mode), and in mode kSha256 the body is verified while
+// streaming against `claimed_sha256` (empty: not verified). `signing` is given only for the
+// signed streaming modes.
+void wrap_s3_body(http::Request& req, Payload mode, std::string_view claimed_sha256,
+                  std::optional<ChunkSigning> signing = std::nullopt);
 
 // Reads a DynamoDB body (at most Authenticator::kMaxJsonBody bytes), makes req.body a
 // StringBody holding it and gives its hex SHA-256. Errors are DynamoDB's (413 when too large).

@@ -24,7 +24,8 @@ AuthResult Authenticator::verify_v2(http::Request& req, bool presigned, int64_t 
   }
   const Account* account = nullptr;
   if (settle_key(req, kS3, access_key, r, account)) return r;
-  Payload mode = classify_payload(req.header("x-amz-content-sha256"));
+  const std::string* claimed = req.header("x-amz-content-sha256");
+  Payload mode = classify_payload(claimed);
   if (presigned) {
     auto* expires = req.query_param("Expires");
     auto at = expires ? parse_i64(*expires) : std::nullopt;
@@ -65,7 +66,7 @@ AuthResult Authenticator::verify_v2(http::Request& req, bool presigned, int64_t 
     return r;
   }
   if (!account) {
-    wrap_s3_body(req, mode, std::nullopt, true);
+    wrap_s3_body(req, mode, claimed ? *claimed : "");
     return r;
   }
   // Path-style resource first; a virtual-hosted request signs "/bucket" + path.
@@ -84,7 +85,7 @@ AuthResult Authenticator::verify_v2(http::Request& req, bool presigned, int64_t 
     r.error = errors::signature_mismatch(kS3, access_key, sts, "", signature);
     return r;
   }
-  wrap_s3_body(req, mode, std::nullopt, true);
+  wrap_s3_body(req, mode, claimed ? *claimed : "");
   return r;
 }
 

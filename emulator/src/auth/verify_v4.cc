@@ -94,7 +94,7 @@ std::optional<AuthError> verify_claim(http::Request& req, ServiceKind s, const V
   std::string payload_hash;
   if (auto err = payload_of(req, s, c.presigned, mode, payload_hash)) return err;
   if (!account) {
-    if (is_s3(s)) wrap_s3_body(req, mode, std::nullopt, true);
+    if (is_s3(s)) wrap_s3_body(req, mode, payload_hash);
     return std::nullopt;
   }
   std::string uri, query;
@@ -116,7 +116,7 @@ std::optional<AuthError> verify_claim(http::Request& req, ServiceKind s, const V
       signing = ChunkSigning{std::move(key), c.amz_date, std::move(scope), c.signature,
                              mode == Payload::kStreamingSignedTrailer};
     }
-    wrap_s3_body(req, mode, std::move(signing), true);
+    wrap_s3_body(req, mode, payload_hash, std::move(signing));
   }
   return std::nullopt;
 }
