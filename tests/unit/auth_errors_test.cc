@@ -276,3 +276,22 @@ TEST_CASE("SigV2 header auth for a virtual-hosted request signs /bucket + path",
                                        {"Authorization", "AWS test:x"}});
   CHECK(fail(a, std::move(skewed), ServiceKind::kS3).code == "RequestTimeTooSkewed");
 }
+
+TEST_CASE("S3 refuses x-amz-* headers that were not signed", "[auth][errors]") {
+  auth::Accounts accounts;
+  auth::Authenticator a(accounts, auth::Mode::kVerify);
+  auto e = fail(a, req_with({{"x-amz-date", kDate}, {"x-amz-content-sha256", "UNSIGNED-PAYLOAD"},
+                             {"x-amz-acl", "public-read"}, {"x-amz-meta-a", "1"},
+                             {"Authorization", authz("test/20260115/us-east-1/s3/aws4_request")}}),
+                ServiceKind::kS3);
+  CHECK(e.status == 403);
+  CHECK(e.code == "AccessDenied");
+  CHECK(e.message == "There were headers present in the request which were not signed");
+  REQUIRE(e.extra.size() == 1);
+  CHECK(e.extra[0] == std::pair<std::string, std::string>("HeadersNotSigned", "x-amz-acl, x-amz-meta-a"));
+  // Host must be signed too.
+  e = fail(a, req_with({{"x-amz-date", kDate}, {"x-amz-content-sha256", "UNSIGNED-PAYLOAD"},
+                        {"Authorization", authz("test/20260115/us-east-1/s3/aws4_request", ", SignedHeaders=x-amz-date, Signature=ab")}}),
+           ServiceKind::kS3);
+  CHECK(e.extra.at(0).second == "host");
+}

@@ -113,6 +113,12 @@ AuthError s3_invalid_argument(const std::string& message, const std::string& nam
   return e;
 }
 
+AuthError headers_not_signed(const std::string& names) {
+  AuthError e = s3(403, "AccessDenied", "There were headers present in the request which were not signed");
+  e.extra = {{"HeadersNotSigned", names}};
+  return e;
+}
+
 AuthError missing_token() {
   return ddb("MissingAuthenticationTokenException", "Request is missing Authentication Token");
 }

@@ -42,6 +42,8 @@ AuthError wrong_scope(ServiceKind s, bool presigned, const std::string& s3_detai
 AuthError missing_date(ServiceKind s, const std::string& authorization);
 // S3 InvalidArgument (400) with ArgumentName/ArgumentValue.
 AuthError s3_invalid_argument(const std::string& message, const std::string& name, const std::string& value);
+// S3 AccessDenied (403) for x-amz-* headers (or Host) sent but not signed; names: "a, b".
+AuthError headers_not_signed(const std::string& names);
 // DynamoDB MissingAuthenticationTokenException (no signature at all).
 AuthError missing_token();
 

@@ -87,8 +87,26 @@ std::optional<AuthError> verify_claim(http::Request& req, ServiceKind s, const V
     return errors::header_malformed(s, "the SignedHeaders component is malformed.",
                                     "Authorization header has an invalid SignedHeaders parameter: '" + c.signed_headers + "'.");
   }
-  if (!is_s3(s) && std::find(signed_headers.begin(), signed_headers.end(), "host") == signed_headers.end()) {
+  auto is_signed = [&](std::string_view name) {
+    return std::find(signed_headers.begin(), signed_headers.end(), name) != signed_headers.end();
+  };
+  if (!is_s3(s) && !is_signed("host")) {
     return errors::ddb("InvalidSignatureException", "'Host' or ':authority' must be a 'SignedHeader' in the AWS Authorization.");
+  }
+  if (is_s3(s)) {
+    // S3 refuses x-amz-* headers (and Host) that travel outside the signature; it tolerates an
+    // unsigned x-amz-content-sha256.
+    std::vector<std::string_view> not_signed;
+    for (auto& [name, value] : req.headers) {
+      bool must = name == "host" || (starts_with(name, "x-amz-") && name != "x-amz-content-sha256");
+      if (!must || is_signed(name)) continue;
+      if (std::find(not_signed.begin(), not_signed.end(), name) == not_signed.end()) not_signed.push_back(name);
+    }
+    if (!not_signed.empty()) {
+      std::string names;
+      for (auto& n : not_signed) names.append(names.empty() ? "" : ", ").append(n);
+      return errors::headers_not_signed(names);
+    }
   }
   Payload mode;
   std::string payload_hash;
