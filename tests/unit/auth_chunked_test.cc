@@ -117,6 +117,14 @@ TEST_CASE("a tampered chunk, chunk signature or seed is refused", "[auth][chunke
       CHECK(err->code == "SignatureDoesNotMatch");
     }
   }
+  // The final, empty chunk carries a signature too.
+  std::string bad_final = example_chunks() + "0;chunk-signature=" + std::string(64, 'f') + "\r\n\r\n";
+  auto fin = example_request(std::make_unique<PiecewiseBody>(bad_final, std::vector<size_t>{}));
+  REQUIRE_FALSE(a.authenticate(fin, auth::ServiceKind::kS3, kExampleTime).error.has_value());
+  std::string fin_out;
+  auto fin_err = testing::drain(*fin.body, fin_out);
+  REQUIRE(fin_err.has_value());
+  CHECK(fin_err->code == "SignatureDoesNotMatch");
   // Chunks signed in the right order but starting from another seed.
   std::string other_seed = kSeed;
   other_seed[0] = '5';
