@@ -74,17 +74,24 @@ class ConnectionTracker {
 };
 ConnectionTracker g_connections;
 
+// How far a request's raw body was read. It lives in dispatch, not in the body: auth may replace
+// the body (DynamoDB reads it into a string) and free the reader body before dispatch looks.
+struct RawBodyState {
+  bool started = false;
+  bool complete = false;
+};
+
 // The body of a request whose handler got cpp-httplib's ContentReader: bytes are pushed to our
 // sink as they arrive, never collected.
 class ReaderBody : public http::Body {
  public:
-  ReaderBody(const httplib::ContentReader& reader, std::optional<uint64_t> length)
-      : reader_(reader), length_(length) {}
+  ReaderBody(const httplib::ContentReader& reader, std::optional<uint64_t> length, RawBodyState& state)
+      : reader_(reader), length_(length), state_(state) {}
   std::optional<http::BodyError> read(const http::Sink& sink) override {
     consumed_ = true;
     bool sink_refused = false;
     uint64_t got = 0;
-    started_ = true;
+    state_.started = true;
     bool ok = reader_([&](const char* data, size_t len) {
       got += len;
       if (!sink(data, len)) {
@@ -94,7 +101,7 @@ class ReaderBody : public http::Body {
       return true;
     });
     if (sink_refused) return http::BodyError::aborted();
-    complete_ = ok;
+    state_.complete = ok;
     if (!ok || (length_ && got != *length_)) {
       return http::BodyError{400, "IncompleteBody",
                              "You did not provide the number of bytes specified by the Content-Length HTTP header"};
@@ -102,14 +109,11 @@ class ReaderBody : public http::Body {
     return std::nullopt;
   }
   std::optional<uint64_t> length() const override { return length_; }
-  // Reading began but did not reach the end: what is left on the wire is not a request.
-  bool partly_read() const { return started_ && !complete_; }
 
  private:
-  bool started_ = false;
-  bool complete_ = false;
   const httplib::ContentReader& reader_;
   std::optional<uint64_t> length_;
+  RawBodyState& state_;
 };
 
 // Which request the current worker thread has dispatched; the error handler must not touch our
@@ -168,7 +172,13 @@ void Server::stop() {
   if (thread_.joinable()) thread_.join();
 }
 
-static http::Request to_request(const httplib::Request& h, const httplib::ContentReader* reader, ReaderBody** raw) {
+static std::optional<uint64_t> content_length(const http::Request& r) {
+  if (auto* cl = r.header("content-length")) return parse_u64(*cl);
+  return std::nullopt;
+}
+
+static http::Request to_request(const httplib::Request& h, const httplib::ContentReader* reader,
+                                RawBodyState& raw) {
   http::Request r;
   r.method = h.method;
   r.target = h.target;
@@ -183,12 +193,8 @@ static http::Request to_request(const httplib::Request& h, const httplib::Conten
   r.remote_addr = h.remote_addr;
   r.request_id = random_hex(8);
   for (auto& c : r.request_id) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-  std::optional<uint64_t> len;
-  if (auto* cl = r.header("content-length")) len = parse_u64(*cl);
   if (reader) {
-    auto body = std::make_unique<ReaderBody>(*reader, len);
-    *raw = body.get();
-    r.body = std::move(body);
+    r.body = std::make_unique<ReaderBody>(*reader, content_length(r), raw);
   } else {
     r.body = std::make_unique<http::StringBody>(h.body);
   }
@@ -260,9 +266,9 @@ void Server::install_routes() {
     mreq.ranges.clear();
     mreq.headers.erase("Accept-Encoding");
 
-    // The raw body stays owned by req (auth may wrap it in a decoder) and outlives this call.
-    ReaderBody* raw = nullptr;
-    http::Request req = to_request(hreq, reader, &raw);
+    // The raw body is owned by req (auth may wrap it in a decoder, or read and replace it).
+    RawBodyState raw;
+    http::Request req = to_request(hreq, reader, raw);
     http::Response res;
     Service* svc = nullptr;
     auth::Principal principal;
@@ -299,15 +305,15 @@ void Server::install_routes() {
       }
     }
     // An unread body would be parsed as the next request: drain small ones, close otherwise.
-    if (raw && !raw->consumed()) {
-      auto len = raw->length();
+    if (reader && !raw.started) {
+      auto len = content_length(req);
       if (len && *len <= (8u << 20)) {
-        raw->read([](const char*, size_t) { return true; });
+        ReaderBody(*reader, len, raw).read([](const char*, size_t) { return true; });
       } else if (len.value_or(0) > 0 || req.has_header("transfer-encoding")) {
         res.close_connection = true;
       }
     }
-    if (raw && raw->partly_read()) res.close_connection = true;
+    if (reader && raw.started && !raw.complete) res.close_connection = true;
     uint64_t sent = res.file ? res.file->length : res.body.size();
     std::string op = res.operation.empty() ? "-" : res.operation;
     int status = res.status;
