@@ -137,6 +137,10 @@ int main(int argc, char** argv) {
                  "Directory of executables run once, in name order, when the server is ready "
                  "(with AWS_ENDPOINT_URL and test credentials in their environment)")
       ->envname("LOCALAWS_INIT_DIR")->check(CLI::ExistingDirectory);
+  app.add_option("--control-token", cfg.control_token,
+                 "Require this token (Authorization: Bearer TOKEN or X-Localaws-Token: TOKEN) for the "
+                 "control API /_localaws/* except GET /_localaws/health")
+      ->envname("LOCALAWS_CONTROL_TOKEN");
   app.add_option("--threads", cfg.threads, "Worker threads (0: 128, enough for many keep-alive connections)")
       ->envname("LOCALAWS_THREADS")->check(CLI::Range(0, 4096));
 
