@@ -1,5 +1,6 @@
 #include "aws/s3.h"
 
+#include <map>
 #include <pugixml.hpp>
 
 #include "aws/crypto.h"
@@ -157,8 +158,12 @@ AwsError parse_s3_error(const HttpResponse& res) {
     if (e) return AwsError(res.status, e.child_value("Code"), e.child_value("Message"), request_id);
   }
   // HEAD answers and some proxies carry no XML: name the status as the SDKs do.
-  std::string code = res.status == 404 ? "NotFound" : res.status == 403 ? "Forbidden" : std::to_string(res.status);
-  return AwsError(res.status, code, "", request_id);
+  static const std::map<int, std::string> names = {{400, "BadRequest"}, {403, "Forbidden"}, {404, "NotFound"},
+                                                    {405, "MethodNotAllowed"}, {409, "Conflict"},
+                                                    {500, "InternalError"}, {501, "NotImplemented"},
+                                                    {503, "ServiceUnavailable"}};
+  auto it = names.find(res.status);
+  return AwsError(res.status, it == names.end() ? std::to_string(res.status) : it->second, "", request_id);
 }
 
 }  // namespace aws
