@@ -98,6 +98,16 @@ void rate_shop(const Store& store, const httplib::Request& req, httplib::Respons
   send_json(res, 200, shop_json(store.rate(id, user, j["stars"].get<int>())));
 }
 
+// Checks image bytes and stores them as a photo of the shop: 201 {key, url}.
+void store_photo(const Store& store, const std::string& id, const std::string& bytes, httplib::Response& res) {
+  size_t max = store.settings().max_photo_bytes;
+  if (bytes.size() > max) throw BadRequest(413, "the image is larger than " + std::to_string(max) + " bytes");
+  auto type = sniff_image(bytes);
+  if (!type) throw BadRequest(415, "the file is not a JPEG, PNG or WebP image");
+  Photo p = store.add_photo(id, bytes, type->mime, type->extension);
+  send_json(res, 201, {{"key", p.key}, {"url", p.url}, {"content_type", type->mime}, {"size", p.size}});
+}
+
 void upload_photo(const Store& store, const httplib::Request& req, httplib::Response& res) {
   std::string id = shop_id(req);
   std::string bytes;
@@ -108,12 +118,23 @@ void upload_photo(const Store& store, const httplib::Request& req, httplib::Resp
     bytes = req.body;
   }
   if (bytes.empty()) throw BadRequest(400, "no image: send the image as the body, or a multipart field named photo");
-  size_t max = store.settings().max_photo_bytes;
-  if (bytes.size() > max) throw BadRequest(413, "the image is larger than " + std::to_string(max) + " bytes");
-  auto type = sniff_image(bytes);
-  if (!type) throw BadRequest(415, "the file is not a JPEG, PNG or WebP image");
-  Photo p = store.add_photo(id, bytes, type->mime, type->extension);
-  send_json(res, 201, {{"key", p.key}, {"url", p.url}, {"content_type", type->mime}, {"size", p.size}});
+  store_photo(store, id, bytes, res);
+}
+
+void start_upload(const Store& store, const httplib::Request& req, httplib::Response& res) {
+  Upload u = store.start_upload(shop_id(req));
+  send_json(res, 201, {{"upload_id", u.id}, {"url", u.url}, {"method", "PUT"}, {"expires_in", u.expires_in}});
+}
+
+// The bytes a client PUT to its presigned URL are checked like a direct upload.
+void finish_upload(const Store& store, const httplib::Request& req, httplib::Response& res) {
+  std::string id = shop_id(req);
+  std::string upload = req.matches[2];
+  if (upload.size() != 24 || upload.find_first_not_of("0123456789abcdef") != std::string::npos)
+    throw BadRequest(404, "no upload with id " + upload);
+  std::string bytes = store.take_upload(id, upload);
+  if (bytes.empty()) throw BadRequest(400, "the upload is empty");
+  store_photo(store, id, bytes, res);
 }
 
 // Runs a handler, turning every failure into a JSON answer.
@@ -155,6 +176,8 @@ void install_routes(httplib::Server& server, const Store& store) {
   }));
   server.Put(id + "/ratings/([^/]+)", guarded(store, rate_shop));
   server.Post(id + "/photos", guarded(store, upload_photo));
+  server.Post(id + "/photo-uploads", guarded(store, start_upload));
+  server.Post(id + "/photo-uploads/([^/]+)", guarded(store, finish_upload));
   server.Get(id + "/photos", guarded(store, [](const Store& s, const httplib::Request& req, httplib::Response& res) {
     std::string shop = shop_id(req);
     if (!s.get_shop(shop)) throw NotFound("no shop with id " + shop);

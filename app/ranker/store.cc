@@ -253,6 +253,27 @@ std::vector<Photo> Store::photos(const std::string& shop_id) const {
   return out;
 }
 
+Upload Store::start_upload(const std::string& shop_id) const {
+  if (!get_shop(shop_id)) throw NotFound("no shop with id " + shop_id);
+  constexpr int kUploadSeconds = 900;
+  std::string id = aws::random_hex(12);
+  return {id, s3_.presign("PUT", settings_.bucket, "uploads/" + shop_id + "/" + id, kUploadSeconds), kUploadSeconds};
+}
+
+std::string Store::take_upload(const std::string& shop_id, const std::string& upload_id) const {
+  if (!get_shop(shop_id)) throw NotFound("no shop with id " + shop_id);
+  std::string key = "uploads/" + shop_id + "/" + upload_id;
+  aws::GetResult got;
+  try {
+    got = s3_.get_object(settings_.bucket, key);
+  } catch (const aws::AwsError& e) {
+    if (e.code == "NoSuchKey" || e.status == 404) throw NotFound("nothing was uploaded for upload " + upload_id);
+    throw;
+  }
+  s3_.delete_object(settings_.bucket, key);
+  return std::move(got.body);
+}
+
 std::string Store::public_url(const std::string& key) const {
   if (!settings_.public_url_base.empty()) return settings_.public_url_base + "/" + aws::uri_encode(key, false);
   return s3_.object_url(settings_.bucket, key);

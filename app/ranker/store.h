@@ -37,6 +37,13 @@ struct Shop {
   std::string created_at;
 };
 
+// A presigned PUT URL a client uploads one photo to, outside the app; finished by take_upload.
+struct Upload {
+  std::string id;   // 24 hex digits
+  std::string url;  // presigned PUT, valid expires_in seconds
+  int expires_in = 0;
+};
+
 struct Photo {
   std::string key;
   std::string url;
@@ -78,6 +85,12 @@ class Store {
   Photo add_photo(const std::string& shop_id, const std::string& bytes, const std::string& mime,
                   const std::string& extension, const std::string& name = "") const;
   std::vector<Photo> photos(const std::string& shop_id) const;
+
+  // Presigns a PUT to uploads/<shop id>/<upload id>. Throws NotFound.
+  Upload start_upload(const std::string& shop_id) const;
+  // Returns the bytes uploaded there and deletes the upload (the caller checks them and stores a
+  // photo with add_photo). Throws NotFound when the shop or the upload does not exist.
+  std::string take_upload(const std::string& shop_id, const std::string& upload_id) const;
   // The URL a browser opens for a photo, without credentials.
   std::string public_url(const std::string& key) const;
 

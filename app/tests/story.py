@@ -3,7 +3,7 @@
 e2e_moto.py and e2e_localaws.py only say which server to start; the story, the ranker binary
 and the checks are the same, and the ranker is pointed at the server through the standard AWS
 environment variables only. The story: init (twice), add shops, rate, change a vote, concurrent
-votes, bad input, upload photos (raw body and multipart), fetch each photo by its public URL
+votes, bad input, upload photos (raw body, multipart, presigned PUT), fetch each photo by its public URL
 without credentials, read the ranking, seed the fixtures.
 
 Environment: RANKER_BIN (the ranker binary), RANKER_FIXTURES (the fixtures directory).
@@ -309,6 +309,29 @@ class RankerStory:
             self.assertEqual(status, 200, (p["url"], got[:300]))
             self.assertEqual(got, data)
             self.assertEqual(hdrs.get("Content-Type"), mime)
+
+        # Presigned upload: the client PUTs straight to S3, then the app checks the bytes.
+        base = "/api/shops/%s/photo-uploads" % ids["Solo"]
+        status, up = self.api("POST", base)
+        self.assertEqual((status, up["method"]), (201, "PUT"), up)
+        self.assertIn("X-Amz-Signature=", up["url"])
+        status, _, got = http("PUT", up["url"], png, {"Content-Type": "image/png"})
+        self.assertEqual(status, 200, got[:300])
+        status, p3 = self.api("POST", base + "/" + up["upload_id"])
+        self.assertEqual(status, 201, p3)
+        status, _, got = http("GET", p3["url"])
+        self.assertEqual((status, got), (200, png))
+        status, junk = self.api("POST", base)
+        status, _, _ = http("PUT", junk["url"], b"<html>not an image</html>", {"Content-Type": "image/png"})
+        self.assertEqual(status, 200)
+        status, body = self.api("POST", base + "/" + junk["upload_id"])
+        self.assertEqual(status, 415, body)
+        status, body = self.api("POST", base + "/" + junk["upload_id"])  # refused uploads are deleted
+        self.assertEqual(status, 404, body)
+        status, body = self.api("POST", base + "/" + "0" * 24)
+        self.assertEqual(status, 404, body)
+        status, photos = self.api("GET", "/api/shops/%s/photos" % ids["Solo"])
+        self.assertEqual([p["key"] for p in photos], [p3["key"]])
 
         # The ranking: a Bayesian average, so Solo's single 5 does not beat Steady's ten 4s.
         status, ranking = self.api("GET", "/api/shops")
