@@ -3,6 +3,10 @@
 #include <httplib.h>
 
 #include <algorithm>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <vector>
 
 namespace aws {
 
@@ -32,9 +36,40 @@ Url Url::parse(const std::string& url) {
   return u;
 }
 
-HttpResponse http_send(const Url& origin, const HttpRequest& req, const Timeouts& timeouts, const std::string& ca_file) {
-  // One client per request keeps this thread-safe without a pool; the app's call rate is low.
-  httplib::Client cli(origin.scheme + "://" + origin.host + ":" + std::to_string(origin.port));
+namespace {
+
+// Idle keep-alive connections per origin, so a call does not pay a new TCP (and TLS) handshake.
+// A client is used by one thread at a time: taken out of the pool, given back after a success.
+class Pool {
+ public:
+  std::unique_ptr<httplib::Client> take(const std::string& key) {
+    std::lock_guard<std::mutex> lock(mu_);
+    auto& v = idle_[key];
+    if (v.empty()) return nullptr;
+    auto c = std::move(v.back());
+    v.pop_back();
+    return c;
+  }
+  void give(const std::string& key, std::unique_ptr<httplib::Client> c) {
+    std::lock_guard<std::mutex> lock(mu_);
+    auto& v = idle_[key];
+    if (v.size() < kMaxIdle) v.push_back(std::move(c));
+  }
+
+ private:
+  static constexpr size_t kMaxIdle = 8;
+  std::mutex mu_;
+  std::map<std::string, std::vector<std::unique_ptr<httplib::Client>>> idle_;
+};
+
+Pool& pool() {
+  static Pool p;
+  return p;
+}
+
+std::unique_ptr<httplib::Client> new_client(const Url& origin, const Timeouts& timeouts, const std::string& ca_file) {
+  auto c = std::make_unique<httplib::Client>(origin.scheme + "://" + origin.host + ":" + std::to_string(origin.port));
+  httplib::Client& cli = *c;
   if (origin.scheme == "https") {
     cli.set_ca_cert_path(ca_file);
     cli.enable_server_certificate_verification(true);
@@ -43,7 +78,18 @@ HttpResponse http_send(const Url& origin, const HttpRequest& req, const Timeouts
   cli.set_read_timeout(std::chrono::duration_cast<std::chrono::microseconds>(timeouts.read));
   cli.set_write_timeout(std::chrono::duration_cast<std::chrono::microseconds>(timeouts.read));
   cli.set_decompress(false);  // DynamoDB's X-Amz-Crc32 covers the bytes as sent
-  cli.set_keep_alive(false);
+  cli.set_keep_alive(true);
+  return c;
+}
+
+}  // namespace
+
+HttpResponse http_send(const Url& origin, const HttpRequest& req, const Timeouts& timeouts, const std::string& ca_file) {
+  std::string key = origin.scheme + "://" + origin.host + ":" + std::to_string(origin.port) + "|" + ca_file + "|" +
+                    std::to_string(timeouts.connect.count()) + "|" + std::to_string(timeouts.read.count());
+  std::unique_ptr<httplib::Client> client = pool().take(key);
+  bool reused = client != nullptr;
+  if (!client) client = new_client(origin, timeouts, ca_file);
 
   httplib::Request r;
   r.method = req.method;
@@ -55,8 +101,14 @@ HttpResponse http_send(const Url& origin, const HttpRequest& req, const Timeouts
   // cpp-httplib sends Content-Length only for bodies it knows; S3 wants it on empty PUTs too.
   if (!r.has_header("content-length")) r.headers.emplace("content-length", std::to_string(req.body.size()));
 
-  auto result = cli.send(r);
-  if (!result) {
+  auto result = client->send(r);
+  if (!result && reused) {
+    // The server may have closed the idle connection; one fresh connection decides.
+    client = new_client(origin, timeouts, ca_file);
+    result = client->send(r);
+  }
+  httplib::Client& cli = *client;
+  if (!result) {  // the client is dropped, not pooled: its connection is in an unknown state
     std::string why = httplib::to_string(result.error());
     if (origin.scheme == "https") {
       auto verify = cli.get_openssl_verify_result();
@@ -72,6 +124,7 @@ HttpResponse http_send(const Url& origin, const HttpRequest& req, const Timeouts
     out.headers[name] = v;
   }
   out.body = std::move(result->body);
+  if (out.header("connection") != "close") pool().give(key, std::move(client));
   return out;
 }
 

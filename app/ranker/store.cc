@@ -219,7 +219,9 @@ Shop Store::rate(const std::string& shop_id, const std::string& user, int stars)
                      {":ov", N(shop->votes)},
                      {":ot", N(shop->stars_total)}}}};
     try {
-      ddb_.transact_write_items({{"TransactItems", {{{"Put", put}}, {{"Update", update}}}}});
+      // The token makes the client's own retries of this exact transaction idempotent.
+      ddb_.transact_write_items({{"TransactItems", {{{"Put", put}}, {{"Update", update}}}},
+                                 {"ClientRequestToken", aws::random_hex(16)}});
     } catch (const aws::AwsError& e) {
       if (e.code == "TransactionCanceledException" || e.code == "TransactionConflictException") continue;
       throw;

@@ -3,6 +3,8 @@
 #include <httplib.h>
 
 #include <atomic>
+#include <mutex>
+#include <vector>
 #include <catch2/catch.hpp>
 #include <thread>
 
@@ -17,10 +19,14 @@ struct ScriptedServer {
   httplib::Server server;
   std::thread thread;
   int port = 0;
-  explicit ScriptedServer(httplib::Server::Handler handler) {
+  explicit ScriptedServer(httplib::Server::Handler handler, time_t keep_alive_seconds = 0) {
     server.Post(".*", handler);
     server.Get(".*", handler);
     server.Put(".*", handler);
+    // One request per connection: the client's pooled keep-alive connections would otherwise
+    // hold the server's workers until its keep-alive timeout when the test stops it.
+    if (keep_alive_seconds == 0) server.set_keep_alive_max_count(1);
+    else server.set_keep_alive_timeout(keep_alive_seconds);
     port = server.bind_to_any_port("127.0.0.1");
     thread = std::thread([this] { server.listen_after_bind(); });
     // stop() is a no-op until the accept loop runs, so wait for it (bounded: 5 s).
@@ -182,4 +188,27 @@ TEST_CASE("dns_compatible follows S3's bucket naming rules", "[client]") {
   CHECK_FALSE(aws::S3Client::dns_compatible("a..b"));
   CHECK_FALSE(aws::S3Client::dns_compatible("192.168.1.1"));
   CHECK_FALSE(aws::S3Client::dns_compatible(std::string(64, 'a')));
+}
+
+TEST_CASE("client: keep-alive connections are reused, and a closed idle one is replaced", "[client]") {
+  std::vector<int> ports;
+  std::mutex mu;
+  ScriptedServer srv(
+      [&](const httplib::Request& req, httplib::Response& res) {
+        std::lock_guard<std::mutex> lock(mu);
+        ports.push_back(req.remote_port);
+        ddb_answer(res, 200, "{}");
+      },
+      /*keep_alive_seconds=*/1);
+  aws::DynamoDbClient ddb{aws::SignedClient(config_for("dynamodb", srv.url()), fast_policy(1))};
+  ddb.scan({{"TableName", "t"}});
+  ddb.scan({{"TableName", "t"}});
+  // The server drops the idle connection after its 1 s keep-alive timeout; with a single
+  // attempt allowed the call still succeeds on a fresh connection.
+  std::this_thread::sleep_for(std::chrono::milliseconds(2500));
+  ddb.scan({{"TableName", "t"}});
+  std::lock_guard<std::mutex> lock(mu);
+  REQUIRE(ports.size() == 3);
+  CHECK(ports[0] == ports[1]);
+  CHECK(ports[2] != ports[1]);
 }
