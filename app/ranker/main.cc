@@ -1,7 +1,10 @@
 // ranker: the coffee-shop ranker. Subcommands: init, serve, seed.
 // AWS settings come from the standard AWS environment and files; RANKER_* and flags name things.
 #include <CLI/CLI.hpp>
+#include <csignal>
 #include <iostream>
+#include <pthread.h>
+#include <thread>
 
 #include "aws/dynamodb.h"
 #include "aws/s3.h"
@@ -30,8 +33,27 @@ int serve(const ranker::Store& store) {
     std::cerr << "ranker: cannot listen on " << s.host << ":" << s.port << "\n";
     return 1;
   }
+  // SIGINT/SIGTERM stop the server cleanly: the signals are blocked here (and so in every worker
+  // thread started later) and taken by one thread with sigwait, where calling stop() is safe.
+  sigset_t stop_signals;
+  sigemptyset(&stop_signals);
+  sigaddset(&stop_signals, SIGINT);
+  sigaddset(&stop_signals, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
+  std::thread stopper([&] {
+    int sig = 0;
+    sigwait(&stop_signals, &sig);
+    server.stop();
+  });
   std::cout << "ranker listening on http://" << s.host << ":" << port << std::endl;
-  return server.listen_after_bind() ? 0 : 1;
+  bool ok = server.listen_after_bind();
+  if (stopper.joinable()) {
+    // listen ended without a signal (an error): wake the stopper so it can be joined.
+    pthread_kill(stopper.native_handle(), SIGTERM);
+    stopper.join();
+  }
+  std::cerr << "ranker: stopped\n";
+  return ok ? 0 : 1;
 }
 
 }  // namespace

@@ -212,3 +212,18 @@ TEST_CASE("client: keep-alive connections are reused, and a closed idle one is r
   CHECK(ports[0] == ports[1]);
   CHECK(ports[2] != ports[1]);
 }
+
+TEST_CASE("Url::parse reads endpoints as the SDKs accept them", "[client]") {
+  auto u = aws::Url::parse("http://localhost:4566");
+  CHECK((u.scheme == "http" && u.host == "localhost" && u.port == 4566 && u.base_path.empty()));
+  CHECK(u.host_header() == "localhost:4566");
+  auto v = aws::Url::parse("HTTPS://s3.eu-west-1.amazonaws.com/");
+  CHECK((v.scheme == "https" && v.port == 443 && v.host_header() == "s3.eu-west-1.amazonaws.com"));
+  auto w = aws::Url::parse("http://proxy:8080/aws/");
+  CHECK(w.base_path == "/aws");
+  CHECK(aws::Url::parse("http://[::1]:9000").host == "[::1]");
+  CHECK_THROWS_AS(aws::Url::parse("localhost:4566"), std::invalid_argument);
+  CHECK_THROWS_AS(aws::Url::parse("ftp://x"), std::invalid_argument);
+  CHECK_THROWS_AS(aws::Url::parse("http://x:port"), std::invalid_argument);
+  CHECK_THROWS_AS(aws::Url::parse("http://:80"), std::invalid_argument);
+}
