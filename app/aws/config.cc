@@ -107,7 +107,8 @@ ServiceConfig resolve_config(const std::string& service, const EnvLookup& env) {
   // "[profile default]"); the credentials file names them "[x]".
   std::string config_section = "profile " + c.profile;
   if (c.profile == "default" && !config.sections.count(config_section)) config_section = "default";
-  if (explicit_profile && !config.sections.count(config_section) && !creds_file.sections.count(c.profile))
+  if (explicit_profile && c.profile != "default" && !config.sections.count(config_section) &&
+      !creds_file.sections.count(c.profile))
     throw ConfigError("The config profile (" + c.profile + ") could not be found");
   auto profile_get = [&](const std::string& key) { return config.get(config_section, key); };
 

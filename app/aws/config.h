@@ -54,7 +54,8 @@ struct ConfigError : std::runtime_error {
 //   profile's services section (`services = x` and `[services x]` with `s3 =\n  endpoint_url = ...`),
 //   the profile's endpoint_url.
 // Files: AWS_CONFIG_FILE (else ~/.aws/config), AWS_SHARED_CREDENTIALS_FILE (else ~/.aws/credentials).
-// Throws ConfigError when a profile is named explicitly but exists in neither file.
+// Throws ConfigError when a profile other than "default" is named explicitly but exists in
+// neither file.
 ServiceConfig resolve_config(const std::string& service, const EnvLookup& env);
 
 // The real AWS endpoint for a service in a region ("https://dynamodb.eu-west-1.amazonaws.com").

@@ -151,6 +151,8 @@ TEST_CASE("config: errors the SDKs also raise", "[config]") {
   CHECK_THROWS_AS(aws::resolve_config("s3", f.env({})), aws::ConfigError);  // no region
   CHECK_THROWS_AS(aws::resolve_config("s3", f.env({{"AWS_PROFILE", "missing"}, {"AWS_REGION", "us-east-1"}})),
                   aws::ConfigError);
+  // "default" may be named explicitly even when no file has it.
+  CHECK_NOTHROW(aws::resolve_config("s3", f.env({{"AWS_PROFILE", "default"}, {"AWS_REGION", "us-east-1"}})));
   auto anon = aws::resolve_config("s3", f.env({{"AWS_REGION", "us-east-1"}}));
   CHECK(anon.credentials.empty());
 }
