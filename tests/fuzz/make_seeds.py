@@ -76,9 +76,89 @@ def chunked_seeds():
     write("chunked", "signed_bad", bytes([1, 200]) + body.replace(b"tail", b"tall") + b"\r\n")
 
 
+def s3_seeds():
+    reset("s3_service")
+    delete = b"<Delete><Quiet>true</Quiet><Object><Key>k</Key></Object><Object><Key>x</Key><VersionId>null</VersionId></Object></Delete>"
+    tags = b"<Tagging><TagSet><Tag><Key>a</Key><Value>b</Value></Tag></TagSet></Tagging>"
+    complete = (b"<CompleteMultipartUpload><Part><PartNumber>1</PartNumber><ETag>\"5d41402abc4b2a76b9719d911017c592\"</ETag>"
+                b"</Part></CompleteMultipartUpload>")
+    reqs = {
+        "list_buckets": b"GET /\n\n",
+        "create_bucket": b"PUT /c\n\n<CreateBucketConfiguration><LocationConstraint>eu-west-1</LocationConstraint></CreateBucketConfiguration>",
+        "list_v2": b"GET /b?list-type=2&prefix=k&delimiter=/&max-keys=2&start-after=a&encoding-type=url\n\n",
+        "list_v1": b"GET /b?marker=a&max-keys=1\n\n",
+        "put": b"PUT /b/new%20key\ncontent-length: 3\ncontent-type: text/plain\nx-amz-meta-a: b\n\nabc",
+        "get_range": b"GET /b/k\nrange: bytes=1-3\nif-none-match: \"x\"\n\n",
+        "head": b"HEAD /b/k\nif-modified-since: Tue, 15 Nov 1994 08:12:31 GMT\n\n",
+        "delete_objects": b"POST /b?delete\ncontent-md5: x\n\n" + delete,
+        "put_tagging": b"PUT /b/k?tagging\n\n" + tags,
+        "copy": b"PUT /b/copy\nx-amz-copy-source: /b/k\nx-amz-metadata-directive: REPLACE\n\n",
+        "mpu_create": b"POST /b/m?uploads\n\n",
+        "mpu_complete": b"POST /b/m?uploadId=abc\n\n" + complete,
+        "mpu_part": b"PUT /b/m?partNumber=1&uploadId=abc\ncontent-length: 5\n\nhello",
+        "attributes": b"GET /b/k?attributes\nx-amz-object-attributes: ETag,ObjectSize,Checksum\n\n",
+        "location": b"GET /b?location\n\n",
+        "checksum": b"PUT /b/sum\nx-amz-checksum-crc32: NhCmhg==\ncontent-length: 5\n\nhello",
+    }
+    for name, data in reqs.items():
+        write("s3_service", name, data)
+
+
+def ddb_seeds():
+    reset("dynamodb_service")
+    reqs = {
+        "put_cond": ("PutItem", {"TableName": "t", "Item": {"pk": {"S": "b"}, "sk": {"N": "2"}, "s": {"SS": ["x", "y"]}},
+                                 "ConditionExpression": "attribute_not_exists(pk) OR #n < :v",
+                                 "ExpressionAttributeNames": {"#n": "n"}, "ExpressionAttributeValues": {":v": {"N": "5"}}}),
+        "update": ("UpdateItem", {"TableName": "t", "Key": {"pk": {"S": "a"}, "sk": {"N": "1"}},
+                                  "UpdateExpression": "SET m.x[0] = m.x[0] + :one, l = list_append(if_not_exists(l, :e), :e) "
+                                                      "REMOVE gone ADD c :one DELETE s :ss",
+                                  "ExpressionAttributeValues": {":one": {"N": "1"}, ":e": {"L": [{"S": "z"}]}, ":ss": {"SS": ["x"]}},
+                                  "ReturnValues": "ALL_NEW"}),
+        "query": ("Query", {"TableName": "t", "KeyConditionExpression": "pk = :p AND sk BETWEEN :a AND :b",
+                            "FilterExpression": "size(m) > :z AND begins_with(pk, :p)", "ProjectionExpression": "pk, m.x[0]",
+                            "ExpressionAttributeValues": {":p": {"S": "a"}, ":a": {"N": "0"}, ":b": {"N": "9"}, ":z": {"N": "0"}},
+                            "Limit": 1, "ScanIndexForward": False}),
+        "scan": ("Scan", {"TableName": "t", "FilterExpression": "contains(s, :x) OR attribute_type(m, :t)",
+                          "ExpressionAttributeValues": {":x": {"S": "x"}, ":t": {"S": "M"}}, "Segment": 0, "TotalSegments": 2}),
+        "get": ("GetItem", {"TableName": "t", "Key": {"pk": {"S": "a"}, "sk": {"N": "1"}}, "ConsistentRead": True}),
+        "delete": ("DeleteItem", {"TableName": "t", "Key": {"pk": {"S": "a"}, "sk": {"N": "1"}}, "ReturnValues": "ALL_OLD"}),
+        "transact": ("TransactWriteItems", {"TransactItems": [
+            {"Put": {"TableName": "t", "Item": {"pk": {"S": "c"}, "sk": {"N": "3"}}}},
+            {"ConditionCheck": {"TableName": "t", "Key": {"pk": {"S": "a"}, "sk": {"N": "1"}}, "ConditionExpression": "attribute_exists(pk)"}},
+            {"Update": {"TableName": "t", "Key": {"pk": {"S": "d"}, "sk": {"N": "4"}}, "UpdateExpression": "SET v = :v",
+                        "ExpressionAttributeValues": {":v": {"B": "AAE="}}}}]}),
+        "batch_write": ("BatchWriteItem", {"RequestItems": {"t": [{"PutRequest": {"Item": {"pk": {"S": "e"}, "sk": {"N": "-1.5e10"}}}}]}}),
+        "batch_get": ("BatchGetItem", {"RequestItems": {"t": {"Keys": [{"pk": {"S": "a"}, "sk": {"N": "1"}}]}}}),
+        "create_gsi": ("CreateTable", {"TableName": "g", "BillingMode": "PAY_PER_REQUEST",
+                                       "AttributeDefinitions": [{"AttributeName": "h", "AttributeType": "S"},
+                                                                {"AttributeName": "x", "AttributeType": "B"}],
+                                       "KeySchema": [{"AttributeName": "h", "KeyType": "HASH"}],
+                                       "GlobalSecondaryIndexes": [{"IndexName": "i", "KeySchema": [{"AttributeName": "x", "KeyType": "HASH"}],
+                                                                   "Projection": {"ProjectionType": "ALL"}}]}),
+        "describe": ("DescribeTable", {"TableName": "t"}),
+        "legacy": ("Scan", {"TableName": "t", "ScanFilter": {"pk": {"AttributeValueList": [{"S": "a"}], "ComparisonOperator": "EQ"}},
+                            "AttributesToGet": ["pk"]}),
+    }
+    for name, (op, body) in reqs.items():
+        write("dynamodb_service", name, op + "\n" + json.dumps(body))
+    reset("ddb_expression")
+    exprs = [(0, "a = :v AND (b.c[1] <> :w OR NOT attribute_exists(#d))"), (0, "x IN (:a, :b, :c) AND y BETWEEN :l AND :h"),
+             (0, "size(a) >= :n AND begins_with(#s, :p) AND contains(l, :x)"), (1, "SET a = b + :c, d[2] = list_append(d, :l) REMOVE e.f"),
+             (1, "ADD n :one DELETE s :v SET #x = if_not_exists(#x, :z)"), (2, "a, b.c, d[0].e, #f"),
+             (3, "1.50|1.5"), (3, "-1e-130|9.9999999999999999999999999999999999999E+125"), (3, "0|-0.0001")]
+    for i, (kind, text) in enumerate(exprs):
+        write("ddb_expression", "e%02d" % i, bytes([kind]) + text.encode())
+    for i, v in enumerate(['{"M": {"a": {"L": [{"N": "1"}, {"NULL": true}, {"BOOL": false}]}}}', '{"SS": ["a", "b"]}',
+                           '{"NS": ["1", "2.0"]}', '{"B": "AAEC"}', '{"BS": ["AA==", "AQ=="]}', '{"N": "12345678901234567890123456789012345678"}']):
+        write("ddb_expression", "v%02d" % i, bytes([4]) + v.encode())
+
+
 def main():
     auth_seeds()
     chunked_seeds()
+    s3_seeds()
+    ddb_seeds()
 
 
 if __name__ == "__main__":

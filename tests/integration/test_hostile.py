@@ -223,18 +223,22 @@ class S3HostileTest(ServerUnderAttack):
                 self.s3.put_object(Bucket="hostile", Key=k, Body=b"ctl")
                 tried()
                 self.assertEqual(self.s3.get_object(Bucket="hostile", Key=k)["Body"].read(), b"ctl")
+        # Asked for explicitly, EncodingType=url is not undone by boto3: decode here.
         listed = set()
         for page in self.s3.get_paginator("list_objects_v2").paginate(Bucket="hostile", EncodingType="url"):
-            listed.update(o["Key"] for o in page.get("Contents", []))
+            listed.update(urllib.parse.unquote_plus(o["Key"]) for o in page.get("Contents", []))
         self.assertTrue(set(keys) <= listed, set(keys) - listed)
         self.assert_alive()
 
-    def test_invalid_utf8_and_nul_in_keys_refused(self):
-        for raw_key in ("%FF%FE", "ok%C3", "%C0%AF", "nul%00byte", "%ED%A0%80"):
+    def test_invalid_utf8_in_keys_refused(self):
+        # AWS: 400 InvalidURI "Couldn't parse the specified URI." A key that is not UTF-8 could
+        # not be listed in a UTF-8 XML document anyway.
+        for raw_key in ("%FF%FE", "ok%C3", "%C0%AF", "%ED%A0%80", "a%F8%88%80%80%80"):
             with self.subTest(key=raw_key):
                 status, _, body = signed(self.srv, "PUT", "/hostile/" + raw_key, b"x")
                 tried()
                 self.assertEqual(status, 400, body)
+                self.assertIn(b"<Code>InvalidURI</Code>", body)
                 self.assert_alive()
         listed = [o["Key"] for o in self.s3.list_objects_v2(Bucket="hostile", EncodingType="url").get("Contents", [])]
         self.assertFalse(any("\ufffd" in urllib.parse.unquote(k) for k in listed), listed)
@@ -269,6 +273,9 @@ class S3HostileTest(ServerUnderAttack):
                   b"<!ENTITY b '&a;&a;&a;&a;&a;&a;&a;&a;'><!ENTITY c '&b;&b;&b;&b;&b;&b;&b;&b;'>]><Delete>&c;</Delete>",
                   b"<Delete><Object><Key>" + b"k" * 5000 + b"</Key></Object></Delete>",
                   b"\xff\xfe<\x00D\x00", b"<Delete><Object><Key>a</Key></Object>" + b"<Object/>" * 2000 + b"</Delete>"]
+        # (A well-formed Delete naming a 5000-byte key: AWS's answer, a 400 or a 200 with a per-key
+        # <Error>, is not documented, so it is only checked for keeping the server up.)
+        lenient = bodies[3]
         for body in bodies:
             for path in ("/hostile?delete", "/hostile?tagging", "/hostile?acl", "/hostile?cors", "/hostile?lifecycle"):
                 with self.subTest(path=path, body=body[:40]):
@@ -278,7 +285,8 @@ class S3HostileTest(ServerUnderAttack):
                     status, _, resp = signed(self.srv, "PUT" if "delete" not in path else "POST", path, body,
                                              {"Content-MD5": md5})
                     tried()
-                    self.assert_refused(status, path)
+                    if body is not lenient:
+                        self.assert_refused(status, path)
         self.assert_alive()
 
 
@@ -361,7 +369,6 @@ class DynamoDBHostileTest(ServerUnderAttack):
                   '{"TableName": "hostile", "Item": {"k": {"B": "!!!notbase64"}}}', '{"TableName": "hostile", "Item": {"k": {"S": "\\ud800"}}}',
                   '{"TableName": "hostile", "Item": {"k": {"SS": []}}}', '{"TableName": "hostile", "Item": {"k": {"SS": ["a", "a"]}}}',
                   '{"TableName": "hostile", "Item": {"k": {"S": "a"}, "n": {"N": "' + "9" * 100000 + '"}}}',
-                  '{"TableName": "hostile", "Item": {"k": {"S": "' + "\\u0000" * 1000 + '"}}}',
                   '\xff\xfe{}', '{"TableName": "' + "t" * 100000 + '"}']
         for b in bodies:
             with self.subTest(body=b[:60]):
