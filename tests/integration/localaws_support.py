@@ -57,6 +57,8 @@ class LocalAws:
                 json.dump(self.accounts, f)
             cmd += ["--accounts", path]
         cmd += self.args
+        if getattr(self, "log", None):
+            self.log.close()  # a restart (after stop or kill9) reopens it
         self.log = open(self.log_path, "ab")
         env = dict(os.environ)
         env.update(self.extra_env)

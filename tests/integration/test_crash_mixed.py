@@ -45,6 +45,7 @@ class Load:
         self.srv = srv
         self.ledger = ledger
         self.rng = random.Random(seed)
+        self.tag = "%08x" % seed  # keeps this round's multipart keys apart from earlier rounds'
         self.stop = threading.Event()
         cfg = dict(connect_timeout=5, read_timeout=30)
         self.s3 = srv.boto3_client("s3", **cfg)
@@ -73,7 +74,7 @@ class Load:
         n = 0
         while not self.stop.is_set():
             n += 1
-            key = "mpu/w%d-%d" % (w, n)
+            key = "mpu/%s-w%d-%d" % (self.tag, w, n)
             parts = [body_for(key, 1, 5 * MIB), body_for(key, 2, self.rng.randrange(1, 200000))]
             sha = hashlib.sha256(b"".join(parts)).hexdigest()
             with self.ledger.lock:
