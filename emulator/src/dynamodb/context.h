@@ -1,0 +1,43 @@
+// What every DynamoDB operation handler receives, and the handler table's signature.
+#pragma once
+#include <string>
+
+#include "dynamodb/error.h"
+#include "storage/sqlite.h"
+
+namespace localaws {
+struct Runtime;
+}
+
+namespace localaws::ddb {
+
+struct Ctx {
+  Runtime& rt;
+  storage::Database& db;
+  std::string account;  // the principal's account: tables are per account ...
+  std::string region;   // ... and per region (the request's signing region)
+  json& in;             // the request body
+  std::string arn_prefix() const { return "arn:aws:dynamodb:" + region + ":" + account + ":table/"; }
+};
+
+// One function per operation, all alike: read ctx.in, return the response body.
+using Handler = json (*)(Ctx&);
+
+// tables.cc
+json create_table(Ctx&);
+json describe_table(Ctx&);
+json list_tables(Ctx&);
+json delete_table(Ctx&);
+json update_table(Ctx&);
+json tag_resource(Ctx&);
+json untag_resource(Ctx&);
+json list_tags_of_resource(Ctx&);
+json describe_limits(Ctx&);
+json describe_endpoints(Ctx&);
+// items.cc
+json put_item(Ctx&);
+json get_item(Ctx&);
+json delete_item(Ctx&);
+json update_item(Ctx&);
+
+}  // namespace localaws::ddb

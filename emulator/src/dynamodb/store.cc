@@ -1,0 +1,113 @@
+#include "dynamodb/store.h"
+
+namespace localaws::ddb::store {
+using storage::Connection;
+
+void migrate(storage::Database& db) {
+  db.migrate("dynamodb", {
+      "CREATE TABLE ddb_tables(account TEXT NOT NULL, region TEXT NOT NULL, name TEXT NOT NULL,"
+      " table_id TEXT NOT NULL UNIQUE, meta TEXT NOT NULL, PRIMARY KEY(account, region, name)) WITHOUT ROWID;"
+      "CREATE TABLE ddb_items(table_id TEXT NOT NULL, hk BLOB NOT NULL, rk BLOB NOT NULL, item TEXT NOT NULL,"
+      " size INTEGER NOT NULL, PRIMARY KEY(table_id, hk, rk)) WITHOUT ROWID;",
+  });
+}
+
+namespace {
+Table table_from(const std::string& name, const std::string& id, const std::string& meta) {
+  Table t;
+  t.name = name;
+  t.id = id;
+  t.meta = json::parse(meta);
+  for (auto& k : t.meta["KeySchema"]) {
+    std::string attr = k["AttributeName"];
+    std::string type;
+    for (auto& d : t.meta["AttributeDefinitions"])
+      if (d["AttributeName"] == attr) type = d["AttributeType"];
+    if (k["KeyType"] == "HASH") {
+      t.hash_key = attr;
+      t.hash_type = type;
+    } else {
+      t.range_key = attr;
+      t.range_type = type;
+    }
+  }
+  return t;
+}
+}  // namespace
+
+std::optional<Table> find_table(Connection& c, const Ctx& ctx, const std::string& name) {
+  auto& st = c.prepare("SELECT table_id, meta FROM ddb_tables WHERE account=? AND region=? AND name=?");
+  st.bind_all(ctx.account, ctx.region, name);
+  if (!st.step()) return std::nullopt;
+  return table_from(name, st.col_text(0), st.col_text(1));
+}
+
+Table must_find_table(Connection& c, const Ctx& ctx, const std::string& name, const char* message) {
+  auto t = find_table(c, ctx, name);
+  if (!t) throw DdbError::resource_not_found(message);
+  return std::move(*t);
+}
+
+bool insert_table(Connection& c, const Ctx& ctx, const Table& t) {
+  if (find_table(c, ctx, t.name)) return false;
+  c.prepare("INSERT INTO ddb_tables(account, region, name, table_id, meta) VALUES(?,?,?,?,?)")
+      .bind_all(ctx.account, ctx.region, t.name, t.id, t.meta.dump())
+      .run();
+  return true;
+}
+
+void save_meta(Connection& c, const Table& t) {
+  c.prepare("UPDATE ddb_tables SET meta=? WHERE table_id=?").bind_all(t.meta.dump(), t.id).run();
+}
+
+void drop_table(Connection& c, const Table& t) {
+  c.prepare("DELETE FROM ddb_items WHERE table_id=?").bind_all(t.id).run();
+  c.prepare("DELETE FROM ddb_tables WHERE table_id=?").bind_all(t.id).run();
+}
+
+std::vector<std::string> table_names(Connection& c, const Ctx& ctx, const std::string& after, int limit) {
+  auto& st = c.prepare(
+      "SELECT name FROM ddb_tables WHERE account=? AND region=? AND name>? ORDER BY name LIMIT ?");
+  st.bind_all(ctx.account, ctx.region, after, static_cast<int64_t>(limit));
+  std::vector<std::string> out;
+  while (st.step()) out.push_back(st.col_text(0));
+  return out;
+}
+
+Stats table_stats(Connection& c, const Table& t) {
+  auto& st = c.prepare("SELECT COUNT(*), COALESCE(SUM(size), 0) FROM ddb_items WHERE table_id=?");
+  st.bind_all(t.id);
+  Stats s;
+  if (st.step()) {
+    s.items = st.col_int(0);
+    s.bytes = st.col_int(1);
+  }
+  return s;
+}
+
+std::optional<json> get_item(Connection& c, const Table& t, const ItemKey& k) {
+  auto& st = c.prepare("SELECT item FROM ddb_items WHERE table_id=? AND hk=? AND rk=?");
+  st.bind(1, t.id).bind_blob(2, k.hk).bind_blob(3, k.rk);
+  if (!st.step()) return std::nullopt;
+  return json::parse(st.col_text(0));
+}
+
+void put_item(Connection& c, const Table& t, const ItemKey& k, const json& item, size_t size) {
+  auto& st = c.prepare("INSERT OR REPLACE INTO ddb_items(table_id, hk, rk, item, size) VALUES(?,?,?,?,?)");
+  st.bind(1, t.id).bind_blob(2, k.hk).bind_blob(3, k.rk).bind(4, item.dump()).bind(5, static_cast<int64_t>(size));
+  st.run();
+}
+
+void delete_item(Connection& c, const Table& t, const ItemKey& k) {
+  auto& st = c.prepare("DELETE FROM ddb_items WHERE table_id=? AND hk=? AND rk=?");
+  st.bind(1, t.id).bind_blob(2, k.hk).bind_blob(3, k.rk);
+  st.run();
+}
+
+int64_t collection_bytes(Connection& c, const Table& t, const std::string& hk) {
+  auto& st = c.prepare("SELECT COALESCE(SUM(size), 0) FROM ddb_items WHERE table_id=? AND hk=?");
+  st.bind(1, t.id).bind_blob(2, hk);
+  return st.step() ? st.col_int(0) : 0;
+}
+
+}  // namespace localaws::ddb::store

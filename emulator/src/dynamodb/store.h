@@ -1,0 +1,59 @@
+// The DynamoDB service's SQLite schema and queries. It knows tables and items as rows; AWS rules
+// live in the handlers.
+//
+//   ddb_tables(account, region, name) -> table_id, meta (JSON: the stored parts of the
+//                                        TableDescription, tags)
+//   ddb_items(table_id, hk, rk)        -> item (JSON wire format), size
+// hk / rk are the order-preserving key bytes (value.h key_bytes; rk is empty for hash-only
+// tables), so ORDER BY hk, rk is DynamoDB's order and a Query is a range scan of the primary key.
+#pragma once
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "dynamodb/context.h"
+
+namespace localaws::ddb {
+
+struct Table {
+  std::string name;
+  std::string id;
+  json meta;
+  std::string hash_key, hash_type;    // attribute name and "S" / "N" / "B"
+  std::string range_key, range_type;  // empty for hash-only tables
+  bool has_lsi() const { return meta.contains("LocalSecondaryIndexes"); }
+};
+
+struct ItemKey {
+  std::string hk, rk;
+};
+
+namespace store {
+
+void migrate(storage::Database& db);
+
+std::optional<Table> find_table(storage::Connection& c, const Ctx& ctx, const std::string& name);
+// Throws ResourceNotFoundException with `message` when missing.
+Table must_find_table(storage::Connection& c, const Ctx& ctx, const std::string& name,
+                      const char* message = "Requested resource not found");
+// False when a table of that name already exists.
+bool insert_table(storage::Connection& c, const Ctx& ctx, const Table& t);
+void save_meta(storage::Connection& c, const Table& t);
+void drop_table(storage::Connection& c, const Table& t);
+// Up to `limit` names after `after` (exclusive), in name order.
+std::vector<std::string> table_names(storage::Connection& c, const Ctx& ctx, const std::string& after, int limit);
+struct Stats {
+  int64_t items = 0;
+  int64_t bytes = 0;
+};
+Stats table_stats(storage::Connection& c, const Table& t);
+
+std::optional<json> get_item(storage::Connection& c, const Table& t, const ItemKey& k);
+void put_item(storage::Connection& c, const Table& t, const ItemKey& k, const json& item, size_t size);
+void delete_item(storage::Connection& c, const Table& t, const ItemKey& k);
+// Total size of the items sharing a hash key (ItemCollectionMetrics).
+int64_t collection_bytes(storage::Connection& c, const Table& t, const std::string& hk);
+
+}  // namespace store
+}  // namespace localaws::ddb
