@@ -25,11 +25,10 @@ const std::unordered_map<std::string_view, Handler>& handlers() {
       {"ListTagsOfResource", list_tags_of_resource},
       {"DescribeLimits", describe_limits},
       {"DescribeEndpoints", describe_endpoints},
-      // items: see items.cc
-      // {"PutItem", put_item},
-      // {"GetItem", get_item},
-      // {"DeleteItem", delete_item},
-      // {"UpdateItem", update_item},
+      {"PutItem", put_item},
+      {"GetItem", get_item},
+      {"DeleteItem", delete_item},
+      {"UpdateItem", update_item},
   };
   return kHandlers;
 }

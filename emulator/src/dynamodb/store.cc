@@ -1,5 +1,7 @@
 #include "dynamodb/store.h"
 
+// Every single-row read resets its statement once done: a cached statement left mid-result keeps
+// its read lock (and, in WAL mode, its snapshot) after the transaction's COMMIT.
 namespace localaws::ddb::store {
 using storage::Connection;
 
@@ -39,7 +41,9 @@ std::optional<Table> find_table(Connection& c, const Ctx& ctx, const std::string
   auto& st = c.prepare("SELECT table_id, meta FROM ddb_tables WHERE account=? AND region=? AND name=?");
   st.bind_all(ctx.account, ctx.region, name);
   if (!st.step()) return std::nullopt;
-  return table_from(name, st.col_text(0), st.col_text(1));
+  Table t = table_from(name, st.col_text(0), st.col_text(1));
+  st.reset();
+  return t;
 }
 
 Table must_find_table(Connection& c, const Ctx& ctx, const std::string& name, const char* message) {
@@ -81,6 +85,7 @@ Stats table_stats(Connection& c, const Table& t) {
   if (st.step()) {
     s.items = st.col_int(0);
     s.bytes = st.col_int(1);
+    st.reset();
   }
   return s;
 }
@@ -89,7 +94,9 @@ std::optional<json> get_item(Connection& c, const Table& t, const ItemKey& k) {
   auto& st = c.prepare("SELECT item FROM ddb_items WHERE table_id=? AND hk=? AND rk=?");
   st.bind(1, t.id).bind_blob(2, k.hk).bind_blob(3, k.rk);
   if (!st.step()) return std::nullopt;
-  return json::parse(st.col_text(0));
+  json item = json::parse(st.col_text(0));
+  st.reset();
+  return item;
 }
 
 void put_item(Connection& c, const Table& t, const ItemKey& k, const json& item, size_t size) {
@@ -107,7 +114,9 @@ void delete_item(Connection& c, const Table& t, const ItemKey& k) {
 int64_t collection_bytes(Connection& c, const Table& t, const std::string& hk) {
   auto& st = c.prepare("SELECT COALESCE(SUM(size), 0) FROM ddb_items WHERE table_id=? AND hk=?");
   st.bind(1, t.id).bind_blob(2, hk);
-  return st.step() ? st.col_int(0) : 0;
+  int64_t n = st.step() ? st.col_int(0) : 0;
+  st.reset();
+  return n;
 }
 
 }  // namespace localaws::ddb::store

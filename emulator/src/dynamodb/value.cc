@@ -60,6 +60,14 @@ void validate_set(const std::string& type, json& arr) {
                                "] contains duplicates.");
 }
 
+// Decoded length of canonical base64 text.
+size_t b64_size(const std::string& text) {
+  size_t n = text.size() / 4 * 3;
+  if (!text.empty() && text.back() == '=') --n;
+  if (text.size() > 1 && text[text.size() - 2] == '=') --n;
+  return n;
+}
+
 size_t number_size(const std::string& text) {
   auto n = Number::parse(text);
   size_t digits = n ? n->significant_digits() : text.size();
@@ -152,17 +160,27 @@ bool values_equal(const json& a, const json& b) {
   return x == y;  // S, N (normalised), B (canonical base64), BOOL, NULL
 }
 
+std::optional<int> compare_values(const json& a, const json& b) {
+  const std::string& t = value_type(a);
+  if (t != value_type(b) || (t != "S" && t != "N" && t != "B")) return std::nullopt;
+  const std::string& x = a.begin().value().get_ref<const std::string&>();
+  const std::string& y = b.begin().value().get_ref<const std::string&>();
+  if (t == "N") return Number::parse(x)->compare(*Number::parse(y));
+  int c = t == "S" ? x.compare(y) : key_bytes(a).compare(key_bytes(b));
+  return (c > 0) - (c < 0);
+}
+
 size_t value_size(const json& v) {
   const std::string& t = value_type(v);
   const json& x = v.begin().value();
   if (t == "S") return x.get_ref<const std::string&>().size();
   if (t == "N") return number_size(x.get_ref<const std::string&>());
-  if (t == "B") return x.get_ref<const std::string&>().size() * 3 / 4;
+  if (t == "B") return b64_size(x.get_ref<const std::string&>());
   if (t == "BOOL" || t == "NULL") return 1;
   size_t n = 0;
   if (t == "SS") for (auto& e : x) n += e.get_ref<const std::string&>().size();
   if (t == "NS") for (auto& e : x) n += number_size(e.get_ref<const std::string&>());
-  if (t == "BS") for (auto& e : x) n += e.get_ref<const std::string&>().size() * 3 / 4;
+  if (t == "BS") for (auto& e : x) n += b64_size(e.get_ref<const std::string&>());
   if (t == "L") {
     n = 3;
     for (auto& e : x) n += 1 + value_size(e);

@@ -4,6 +4,7 @@
 // values textually.
 #pragma once
 #include <cstddef>
+#include <optional>
 #include <string>
 
 #include "dynamodb/error.h"
@@ -24,6 +25,10 @@ void validate_attribute_map(json& m);
 
 // Deep equality of two validated values (sets ignore order, numbers compare by value).
 bool values_equal(const json& a, const json& b);
+
+// Ordering of two scalar values of the same type (S by UTF-8 bytes, N numerically, B by bytes):
+// <0, 0, >0; nullopt when they are not comparable (different types, or not S/N/B).
+std::optional<int> compare_values(const json& a, const json& b);
 
 // Size as DynamoDB bills and limits it: attribute name lengths plus value sizes.
 size_t value_size(const json& v);
