@@ -101,11 +101,11 @@ std::optional<Number> Number::parse(std::string_view s, std::string* error) {
 
 std::string Number::check_limits() const {
   if (is_zero()) return {};
-  if (digits_.size() > kMaxDigits) return "Attempting to store more than 38 significant digits in a Number";
   if (adjusted_exponent() > kMaxExp)
     return "Number overflow. Attempting to store a number with magnitude larger than supported range";
   if (adjusted_exponent() < kMinExp)
     return "Number underflow. Attempting to store a number with magnitude smaller than supported range";
+  if (digits_.size() > kMaxDigits) return "Attempting to store more than 38 significant digits in a Number";
   return {};
 }
 
