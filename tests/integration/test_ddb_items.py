@@ -217,6 +217,36 @@ class ItemsTest(unittest.TestCase):
                        Expected={"v": {"ComparisonOperator": "GT", "AttributeValueList": [{"N": "3"}]}})
         self.assertEqual(e["Error"]["Code"], "ConditionalCheckFailedException")
 
+    def test_bad_input_never_500(self):
+        """Malformed members of every kind get a 400 with a DynamoDB error, and the server stays up."""
+        import itertools
+        import json
+        headers = {"Content-Type": "application/x-amz-json-1.0",
+                   "Authorization": "AWS4-HMAC-SHA256 Credential=test/20250101/us-east-1/dynamodb/aws4_request, "
+                                    "SignedHeaders=host, Signature=0"}
+        ops = ["PutItem", "GetItem", "DeleteItem", "UpdateItem", "CreateTable", "DescribeTable", "UpdateTable",
+               "DeleteTable", "ListTables", "TagResource", "UntagResource", "ListTagsOfResource"]
+        members = ["TableName", "Item", "Key", "UpdateExpression", "ConditionExpression", "ProjectionExpression",
+                   "ExpressionAttributeNames", "ExpressionAttributeValues", "Expected", "AttributeUpdates",
+                   "AttributesToGet", "ReturnValues", "KeySchema", "AttributeDefinitions", "Limit", "Tags",
+                   "ResourceArn", "ProvisionedThroughput", "GlobalSecondaryIndexes"]
+        bad_values = [5, "x", [], {}, None, True, [{"a": 1}], {"a": 5}, {"a": {"S": 5}}, {":a": {"N": "x"}},
+                      {"a": {"L": [{"M": {"b": {"NS": []}}}]}}, "SET #a = :a", -1, 1e300, {"pk": {"S": ""}}]
+        # Its own table: some combinations are valid requests (DeleteTable of it, for one).
+        base = {"TableName": "fuzz-table", "Key": {"pk": {"S": "a"}, "sk": {"N": "1"}}}
+        count = 0
+        for op, member, value in itertools.product(ops, members, bad_values):
+            body = dict(base)
+            body[member] = value
+            status, _, out = self.server.post("/", json.dumps(body).encode(),
+                                              dict(headers, **{"X-Amz-Target": "DynamoDB_20120810." + op}))
+            self.assertIn(status, (200, 400), (op, member, value, out))
+            if status == 400:
+                self.assertTrue(json.loads(out)["__type"].startswith("com.amazonaws.dynamodb.v20120810#"))
+            count += 1
+        self.assertEqual(count, len(ops) * len(members) * len(bad_values))
+        self.assertIn("items", self.ddb.list_tables()["TableNames"])
+
 
 if __name__ == "__main__":
     unittest.main()

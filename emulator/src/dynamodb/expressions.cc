@@ -47,6 +47,13 @@ Condition combine(Condition::Kind kind, Condition a, Condition b) {
   return c;
 }
 
+json* opt_object_or_array(json& in, const char* key) {
+  auto it = in.find(key);
+  if (it == in.end() || it->is_null()) return nullptr;
+  if (!it->is_array()) throw DdbError::serialization("Unexpected value type in payload");
+  return &*it;
+}
+
 [[noreturn]] void invalid(const std::string& what) {
   throw DdbError::validation("One or more parameter values were invalid: " + what);
 }
@@ -58,14 +65,14 @@ Condition expected_entry(const std::string& name, json& e) {
   json* value = opt_object(e, "Value");
   auto exists = opt_bool(e, "Exists");
   const std::string* op = opt_string(e, "ComparisonOperator");
-  const json* list = opt_array(e, "AttributeValueList");
+  json* list = opt_object_or_array(e, "AttributeValueList");
   if (value) validate_value(*value);
   if (op) {
     if (value || exists) invalid("Value or Exists cannot be used with ComparisonOperator for Attribute: " + name);
     std::vector<Operand> args;
     if (list)
-      for (auto v : *list) {
-        validate_value(v);
+      for (auto& v : *list) {
+        validate_value(v);  // in place, before any copy
         args.push_back(value_operand(v));
       }
     auto need = [&](size_t n) {

@@ -47,6 +47,30 @@ std::string signing_region(const http::Request& req, const std::string& fallback
   return parts[2];
 }
 
+// Deepest bracket nesting of a JSON text (outside strings). Checked before parsing because
+// copying or printing a deeply nested nlohmann::json recurses once per level.
+size_t json_depth(const std::string& text) {
+  size_t depth = 0, max = 0;
+  bool in_string = false;
+  for (size_t i = 0; i < text.size(); ++i) {
+    char c = text[i];
+    if (in_string) {
+      if (c == '\\') ++i;
+      else if (c == '"') in_string = false;
+    } else if (c == '"') {
+      in_string = true;
+    } else if (c == '{' || c == '[') {
+      max = std::max(max, ++depth);
+    } else if ((c == '}' || c == ']') && depth > 0) {
+      --depth;
+    }
+  }
+  return max;
+}
+
+// Enough for AttributeValues nested to DynamoDB's limit of 32 levels (two JSON levels each).
+constexpr size_t kMaxJsonDepth = 128;
+
 class DdbService : public Service {
  public:
   explicit DdbService(Runtime& rt) : rt_(rt) { store::migrate(*rt.db); }
@@ -65,6 +89,7 @@ class DdbService : public Service {
       if (auto err = http::read_all(*req.body, auth::Authenticator::kMaxJsonBody, body)) {
         throw DdbError::validation("Request body could not be read: " + err->message);
       }
+      if (json_depth(body) > kMaxJsonDepth) throw DdbError::validation("Nesting Levels have exceeded supported limits");
       json in = json::parse(body, nullptr, false);
       if (in.is_discarded() || !in.is_object()) throw DdbError::serialization("Start of structure or map found where not expected.");
       Ctx ctx{rt_, *rt_.db, who.account_id, signing_region(req, rt_.config.region), in};
@@ -73,8 +98,8 @@ class DdbService : public Service {
       res.body = out.dump(-1, ' ', false, json::error_handler_t::replace);
     } catch (const DdbError& e) {
       render_error(e, res);
-    } catch (const json::type_error& e) {
-      // A member of an unexpected JSON type that a handler did not check itself.
+    } catch (const json::exception& e) {
+      // A member of an unexpected JSON type or shape that a handler did not check itself.
       render_error(DdbError::serialization("Unexpected value type in payload"), res);
     }
   }

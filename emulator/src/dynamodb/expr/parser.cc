@@ -18,6 +18,8 @@ namespace localaws::ddb::expr {
 namespace {
 
 constexpr size_t kMaxPathDepth = 32;
+constexpr size_t kMaxExpressionSize = 4096;  // bytes, as on AWS
+constexpr int kMaxNesting = 100;              // parentheses / NOT: bounds the parser's recursion
 
 struct Token {
   enum class Type { kName, kHashName, kValue, kNumber, kPunct, kInvalid, kEof };
@@ -100,6 +102,8 @@ constexpr FunctionInfo kFunctions[] = {
 class Parser {
  public:
   Parser(std::string_view text, bool update_mode) : text_(text), toks_(tokenize(text)), update_(update_mode) {
+    if (text.size() > kMaxExpressionSize)
+      throw ExprError("Expression size has exceeded the maximum allowed size; expression size: " + std::to_string(text.size()));
     if (toks_.size() == 1) throw ExprError("The expression can not be empty;");
   }
 
@@ -198,6 +202,13 @@ class Parser {
   }
 
   Condition not_expr() {
+    struct Depth {
+      int& d;
+      explicit Depth(int& x) : d(x) {
+        if (++d > kMaxNesting) throw ExprError("The expression has too many levels of nesting; maximum: " + std::to_string(kMaxNesting));
+      }
+      ~Depth() { --d; }
+    } depth(nesting_);
     if (is_keyword("NOT")) {
       ++i_;
       Condition c;
@@ -276,6 +287,12 @@ class Parser {
   }
 
   Operand operand(bool nested = false) {
+    if (nested && ++nesting_ > kMaxNesting) throw ExprError("The expression has too many levels of nesting; maximum: " + std::to_string(kMaxNesting));
+    struct Undo {
+      int& d;
+      bool on;
+      ~Undo() { d -= on; }
+    } undo{nesting_, nested};
     Operand o;
     if (cur().type == Token::Type::kValue) {
       o.kind = Operand::Kind::kValue;
@@ -345,6 +362,7 @@ class Parser {
   std::vector<Token> toks_;
   bool update_;
   size_t i_ = 0;
+  int nesting_ = 0;
 };
 
 }  // namespace
