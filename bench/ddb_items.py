@@ -22,15 +22,9 @@ import tempfile
 import time
 import urllib.request
 
+from startup import free_port  # noqa: E402 - bench/ is the script's directory
+
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-
-
-def free_port():
-    s = socket.socket()
-    s.bind(("127.0.0.1", 0))
-    p = s.getsockname()[1]
-    s.close()
-    return p
 
 
 class Signer:

@@ -175,27 +175,18 @@ class Parser {
     throw ExprError("Syntax error; token: \"" + cur().text + "\", near: \"" + std::string(text_.substr(from, to - from)) + "\"");
   }
 
-  Condition or_expr() {
-    Condition left = and_expr();
-    while (is_keyword("OR")) {
-      ++i_;
-      Condition c;
-      c.kind = Condition::Kind::kOr;
-      c.children.push_back(std::move(left));
-      c.children.push_back(and_expr());
-      left = std::move(c);
-    }
-    return left;
-  }
+  Condition or_expr() { return chain(Condition::Kind::kOr, "OR", &Parser::and_expr); }
+  Condition and_expr() { return chain(Condition::Kind::kAnd, "AND", &Parser::not_expr); }
 
-  Condition and_expr() {
-    Condition left = not_expr();
-    while (is_keyword("AND")) {
+  // left-associative: next (KEYWORD next)*
+  Condition chain(Condition::Kind kind, const char* keyword, Condition (Parser::*next)()) {
+    Condition left = (this->*next)();
+    while (is_keyword(keyword)) {
       ++i_;
       Condition c;
-      c.kind = Condition::Kind::kAnd;
+      c.kind = kind;
       c.children.push_back(std::move(left));
-      c.children.push_back(not_expr());
+      c.children.push_back((this->*next)());
       left = std::move(c);
     }
     return left;
