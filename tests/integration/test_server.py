@@ -91,6 +91,32 @@ class ServerProcessTest(unittest.TestCase):
                          not os.path.exists(os.path.join(tempfile.gettempdir(), n))]
             self.assertTrue(all(not os.path.exists(os.path.join(tempfile.gettempdir(), n)) for n in leftovers))
 
+    def test_init_scripts_run_in_name_order_once_ready(self):
+        with tempfile.TemporaryDirectory() as d:
+            init = os.path.join(d, "init")
+            os.mkdir(init)
+            out = os.path.join(d, "out.txt")
+            for name, body in (("20-second.sh", 'echo "second $AWS_ENDPOINT_URL" >> %s' % out),
+                               ("10-first.sh", 'curl -sf "$AWS_ENDPOINT_URL/_localaws/health" >/dev/null && '
+                                               'echo "first $AWS_ACCESS_KEY_ID" >> %s' % out),
+                               ("30-fails.sh", "exit 3"),
+                               ("40-after-failure.sh", 'echo "fourth" >> %s' % out)):
+                path = os.path.join(init, name)
+                with open(path, "w") as f:
+                    f.write("#!/bin/sh\n" + body + "\n")
+                os.chmod(path, 0o755)
+            with open(os.path.join(init, "README.txt"), "w") as f:  # not executable: skipped
+                f.write("notes")
+            with LocalAws("--init-dir", init, in_memory=True) as la:
+                for _ in range(500):
+                    if os.path.exists(out) and "fourth" in open(out).read():
+                        break
+                    time.sleep(0.01)
+                with open(out) as f:
+                    lines = f.read().splitlines()
+                self.assertEqual(lines, ["first test", "second " + la.endpoint, "fourth"])
+                self.assertIn("30-fails.sh failed with exit code 3", la.read_log())
+
     def test_listens_on_loopback_by_default(self):
         port = free_port()
         with tempfile.TemporaryDirectory() as d:
@@ -151,6 +177,37 @@ class ControlPlaneTest(unittest.TestCase):
         self.assertEqual(status, 405)
         status, _, _ = self.la.get("/_localaws/nothing-here")
         self.assertEqual(status, 404)
+
+    def test_snapshot_api_validation(self):
+        status, _, body = self.la.post("/_localaws/snapshot?name=../../etc")
+        self.assertEqual(status, 400)
+        status, _, body = self.la.post("/_localaws/snapshot")
+        self.assertEqual(status, 400)
+        status, _, body = self.la.post("/_localaws/restore?name=never-saved")
+        self.assertEqual(status, 404)
+        status, _, body = self.la.post("/_localaws/snapshot?name=seeded-1")
+        self.assertEqual(status, 200)
+        status, _, body = self.la.get("/_localaws/snapshots")
+        self.assertIn("seeded-1", json.loads(body)["snapshots"])
+        status, _, body = self.la.post("/_localaws/restore?name=seeded-1")
+        self.assertEqual(status, 200)
+        # Snapshot ids are generated: the name never became a path.
+        snapdir = os.path.join(self.la.data_dir, "snapshots")
+        self.assertNotIn("seeded-1", os.listdir(snapdir))
+
+    def test_request_journal(self):
+        status, _, _ = self.la.get("/journal-probe-bucket")
+        self.la.get("/_localaws/health")  # the control plane is not journaled
+        _, _, body = self.la.get("/_localaws/requests?limit=5")
+        entries = json.loads(body)["requests"]
+        last = entries[-1]
+        self.assertEqual(last["resource"], "/journal-probe-bucket")
+        self.assertEqual(last["service"], "s3")
+        self.assertEqual(last["method"], "GET")
+        self.assertEqual(last["status"], status)
+        self.assertEqual(last["principal"], "anonymous")
+        self.assertRegex(last["requestId"], r"^[0-9A-F]{16}$")
+        self.assertEqual(self.la.get("/_localaws/requests?limit=0")[0], 400)
 
     def test_many_requests_on_one_keep_alive_connection(self):
         # cpp-httplib's compiled-in default closes a connection after 5 requests; we raise it.

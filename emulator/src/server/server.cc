@@ -255,6 +255,7 @@ void Server::install_routes() {
     http::Request req = to_request(hreq, reader);
     http::Response res;
     Service* svc = nullptr;
+    auth::Principal principal;
     try {
       if (is_control_path(req.raw_path)) {
         control::handle(*rt_, req, res);
@@ -262,6 +263,7 @@ void Server::install_routes() {
         const std::string* target = req.header("x-amz-target");
         svc = (target && starts_with(*target, "DynamoDB_20120810.")) ? rt_->dynamodb.get() : rt_->s3.get();
         auto ar = rt_->authenticator->authenticate(req, svc->kind(), now_ms() / 1000);
+        principal = ar.principal;
         if (ar.error) {
           res.operation = "Auth";
           svc->render_auth_error(*ar.error, req, res);
@@ -299,10 +301,14 @@ void Server::install_routes() {
     std::string op = res.operation.empty() ? "-" : res.operation;
     int status = res.status;
     write_response(res, hres);
+    double latency_ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
+    if (svc) {
+      rt_->journal.add({now_ms(), req.request_id, principal.anonymous ? "anonymous" : principal.account_id,
+                        principal.access_key_id, svc->name(), op, req.method, req.raw_path, status, latency_ms});
+    }
     if (rt_->config.access_log && log::level() <= log::Level::kInfo) {
-      double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
       char buf[64];
-      snprintf(buf, sizeof buf, "%.2f", ms);
+      snprintf(buf, sizeof buf, "%.2f", latency_ms);
       log::info(req.method + " " + req.raw_path + " " + (svc ? svc->name() : "control") + "." + op + " " +
                 std::to_string(status) + " " + std::to_string(sent) + "B " + buf + "ms " + req.request_id);
     }
