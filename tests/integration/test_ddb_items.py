@@ -137,7 +137,7 @@ class ItemsTest(unittest.TestCase):
         cases = [
             ({"x": {"N": "1e126"}}, "Number overflow. Attempting to store a number with magnitude larger than supported range"),
             ({"x": {"N": "12345678901234567890123456789012345678.9"}}, "Attempting to store more than 38 significant digits in a Number"),
-            ({"x": {"N": "abc"}}, "A value provided cannot be converted into a number"),
+            ({"x": {"N": "abc"}}, "The parameter cannot be converted to a numeric value: abc"),
             ({"x": {"SS": ["a", "a"]}}, "One or more parameter values were invalid: Input collection [a, a] contains duplicates."),
             ({"x": {"NULL": False}}, "One or more parameter values were invalid: Null attribute value types must have the value of true"),
             ({"x": {"S": "y" * (400 * 1024)}}, "Item size has exceeded the maximum allowed size"),

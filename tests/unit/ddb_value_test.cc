@@ -36,7 +36,7 @@ TEST_CASE("ddb values: validation and normalisation", "[ddb]") {
         "ValidationException: One or more parameter values were invalid: Input collection [1, 1.0] contains duplicates.");
   CHECK(validate_msg(json::parse(R"({"NULL":false})")) ==
         "ValidationException: One or more parameter values were invalid: Null attribute value types must have the value of true");
-  CHECK(validate_msg(json::parse(R"({"N":"x"})")) == "ValidationException: A value provided cannot be converted into a number");
+  CHECK(validate_msg(json::parse(R"({"N":"x"})")) == "ValidationException: The parameter cannot be converted to a numeric value: x");
   CHECK(validate_msg(json::parse(R"({"N":5})")).rfind("SerializationException", 0) == 0);
   CHECK(validate_msg(json::parse(R"({"B":"!!!"})")).rfind("SerializationException", 0) == 0);
   CHECK(validate_msg(json::parse(R"({"M":{"a":{"L":[{"NS":["1e999"]}]}}})")) ==

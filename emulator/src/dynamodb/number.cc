@@ -51,11 +51,11 @@ void Number::normalise() {
 }
 
 std::optional<Number> Number::parse(std::string_view s, std::string* error) {
-  auto fail = [&](const char* msg) -> std::optional<Number> {
-    if (error) *error = msg;
+  // AWS's wording (DynamoDB Local says "A value provided cannot be converted into a number").
+  auto fail = [&]() -> std::optional<Number> {
+    if (error) *error = "The parameter cannot be converted to a numeric value: " + std::string(s.substr(0, 256));
     return std::nullopt;
   };
-  const char* kInvalid = "A value provided cannot be converted into a number";
   Number n;
   size_t i = 0;
   if (i < s.size() && (s[i] == '-' || s[i] == '+')) n.negative_ = s[i++] == '-';
@@ -68,27 +68,27 @@ std::optional<Number> Number::parse(std::string_view s, std::string* error) {
       // Leading zeros carry no information; skipping them keeps huge inputs cheap.
       if (!(n.digits_.empty() && c == '0')) n.digits_.push_back(c);
       if (dot) ++frac;
-      if (n.digits_.size() > 4096) return fail(kInvalid);
+      if (n.digits_.size() > 4096) return fail();
     } else if (c == '.' && !dot) {
       dot = true;
     } else {
       break;
     }
   }
-  if (!any_digit) return fail(kInvalid);
+  if (!any_digit) return fail();
   long exp = 0;
   if (i < s.size() && (s[i] == 'e' || s[i] == 'E')) {
     ++i;
     bool eneg = false;
     if (i < s.size() && (s[i] == '-' || s[i] == '+')) eneg = s[i++] == '-';
-    if (i >= s.size()) return fail(kInvalid);
+    if (i >= s.size()) return fail();
     for (; i < s.size(); ++i) {
-      if (s[i] < '0' || s[i] > '9') return fail(kInvalid);
+      if (s[i] < '0' || s[i] > '9') return fail();
       exp = std::min(exp * 10 + (s[i] - '0'), 1000000L);  // saturate: far outside the limits anyway
     }
     if (eneg) exp = -exp;
   }
-  if (i != s.size()) return fail(kInvalid);
+  if (i != s.size()) return fail();
   n.exponent_ = static_cast<int>(exp) - frac;
   n.normalise();
   std::string limit = n.check_limits();
