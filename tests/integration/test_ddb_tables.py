@@ -160,7 +160,7 @@ class TablesTest(unittest.TestCase):
         self.assertEqual(self.ddb.describe_limits()["TableMaxReadCapacityUnits"], 40000)
         self.assertEqual(self.ddb.describe_endpoints()["Endpoints"][0]["CachePeriodInMinutes"], 1440)
         # Not built yet (issue 6): a clear error, never a silent success.
-        code, _, status = self.error(self.ddb.scan, TableName="tag-table")
+        code, _, status = self.error(self.ddb.batch_get_item, RequestItems={"tag-table": {"Keys": [{"pk": {"S": "a"}}]}})
         self.assertEqual((code, status), ("UnknownOperationException", 400))
 
     def test_tables_are_per_account_and_region(self):

@@ -39,5 +39,8 @@ json put_item(Ctx&);
 json get_item(Ctx&);
 json delete_item(Ctx&);
 json update_item(Ctx&);
+// read_ops.cc
+json query(Ctx&);
+json scan(Ctx&);
 
 }  // namespace localaws::ddb

@@ -128,9 +128,11 @@ Condition expected_entry(const std::string& name, json& e) {
   return function("attribute_not_exists", {path_operand(name)});
 }
 
-Condition legacy_expected(json& expected, json& in) {
+// Expected, KeyConditions, QueryFilter and ScanFilter share one shape; entries are combined with
+// ConditionalOperator (KeyConditions always with AND).
+Condition legacy_expected(json& expected, json& in, bool always_and = false) {
   if (!expected.is_object()) throw DdbError::serialization("Unexpected value type in payload");
-  std::string op = enum_param(in, "ConditionalOperator", "conditionalOperator", {"AND", "OR"}, "AND");
+  std::string op = always_and ? "AND" : enum_param(in, "ConditionalOperator", "conditionalOperator", {"AND", "OR"}, "AND");
   std::optional<Condition> all;
   for (auto& [name, e] : expected.items()) {
     Condition c = expected_entry(name, e);
@@ -199,6 +201,9 @@ RequestExpressions compile_expressions(json& in, unsigned allowed) {
   const std::string* cond = (allowed & kCondition) ? opt_string(in, "ConditionExpression") : nullptr;
   const std::string* upd = (allowed & kUpdate) ? opt_string(in, "UpdateExpression") : nullptr;
   const std::string* proj = (allowed & kProjection) ? opt_string(in, "ProjectionExpression") : nullptr;
+  const std::string* kce = (allowed & kKeyCondition) ? opt_string(in, "KeyConditionExpression") : nullptr;
+  const std::string* filt = (allowed & (kQueryFilter | kScanFilter)) ? opt_string(in, "FilterExpression") : nullptr;
+  const char* legacy_filter = (allowed & kQueryFilter) ? "QueryFilter" : "ScanFilter";
 
   // Expression and legacy parameters cannot be mixed.
   std::string legacy, modern;
@@ -208,7 +213,11 @@ RequestExpressions compile_expressions(json& in, unsigned allowed) {
   if ((allowed & kProjection) && present(in, "AttributesToGet")) note(legacy, "AttributesToGet");
   if (cond) note(modern, "ConditionExpression");
   if (upd) note(modern, "UpdateExpression");
+  if ((allowed & kKeyCondition) && present(in, "KeyConditions")) note(legacy, "KeyConditions");
+  if ((allowed & (kQueryFilter | kScanFilter)) && present(in, legacy_filter)) note(legacy, legacy_filter);
   if (proj) note(modern, "ProjectionExpression");
+  if (kce) note(modern, "KeyConditionExpression");
+  if (filt) note(modern, "FilterExpression");
   if (!legacy.empty() && !modern.empty())
     throw DdbError::validation("Can not use both expression and non-expression parameters in the same request: "
                                "Non-expression parameters: {" + legacy + "} Expression parameters: {" + modern + "}");
@@ -224,8 +233,11 @@ RequestExpressions compile_expressions(json& in, unsigned allowed) {
     }
   }
   if (values) {
-    if (!cond && !upd) throw DdbError::validation("ExpressionAttributeValues can only be specified when using expressions: "
-                                                  "ConditionExpression and UpdateExpression are null");
+    if (!cond && !upd && !kce && !filt)
+      throw DdbError::validation("ExpressionAttributeValues can only be specified when using expressions: " +
+                                 std::string((allowed & kUpdate) ? "UpdateExpression and ConditionExpression are null"
+                                             : (allowed & kCondition) ? "ConditionExpression is null"
+                                                                      : "KeyConditionExpression and FilterExpression are null"));
     if (values->empty()) throw DdbError::validation("ExpressionAttributeValues must not be empty");
     for (auto& [k, v] : values->items()) {
       if (k.size() < 2 || k[0] != ':') throw DdbError::validation("ExpressionAttributeValues contains invalid key: Syntax error; key: \"" + k + "\"");
@@ -242,14 +254,24 @@ RequestExpressions compile_expressions(json& in, unsigned allowed) {
   if (cond) out.condition = with_prefix("ConditionExpression", [&] { return parse_condition(*cond); });
   if (upd) out.update = with_prefix("UpdateExpression", [&] { return parse_update(*upd); });
   if (proj) out.projection = with_prefix("ProjectionExpression", [&] { return parse_projection(*proj); });
+  if (kce) out.key_condition = with_prefix("KeyConditionExpression", [&] { return parse_condition(*kce); });
+  if (filt) out.filter = with_prefix("FilterExpression", [&] { return parse_condition(*filt); });
   Resolver r(names, values);
   if (out.condition) with_prefix("ConditionExpression", [&] { r.resolve(*out.condition); });
   if (out.update) with_prefix("UpdateExpression", [&] { r.resolve(*out.update); });
   if (out.projection) with_prefix("ProjectionExpression", [&] { r.resolve(*out.projection); });
+  if (out.key_condition) with_prefix("KeyConditionExpression", [&] { r.resolve(*out.key_condition); });
+  if (out.filter) with_prefix("FilterExpression", [&] { r.resolve(*out.filter); });
   r.check_all_used();
 
   if (!out.condition && (allowed & kCondition)) {
     if (json* exp = opt_object(in, "Expected"); exp && !exp->empty()) out.condition = legacy_expected(*exp, in);
+  }
+  if (!out.key_condition && (allowed & kKeyCondition)) {
+    if (json* kc = opt_object(in, "KeyConditions"); kc && !kc->empty()) out.key_condition = legacy_expected(*kc, in, true);
+  }
+  if (!out.filter && (allowed & (kQueryFilter | kScanFilter))) {
+    if (json* f = opt_object(in, legacy_filter); f && !f->empty()) out.filter = legacy_expected(*f, in);
   }
   if (!out.update && (allowed & kUpdate)) {
     if (json* au = opt_object(in, "AttributeUpdates"); au && !au->empty()) out.update = legacy_updates(*au);

@@ -15,12 +15,17 @@ struct RequestExpressions {
   std::optional<expr::Condition> condition;
   std::optional<expr::UpdateExpr> update;
   std::optional<std::vector<expr::Path>> projection;
+  std::optional<expr::Condition> key_condition;
+  std::optional<expr::Condition> filter;
 };
 
 enum ExprParam : unsigned {
   kCondition = 1,   // ConditionExpression / Expected
   kUpdate = 2,      // UpdateExpression / AttributeUpdates
   kProjection = 4,  // ProjectionExpression / AttributesToGet
+  kKeyCondition = 8,  // KeyConditionExpression / KeyConditions
+  kQueryFilter = 16,  // FilterExpression / QueryFilter
+  kScanFilter = 32,   // FilterExpression / ScanFilter
 };
 
 // Compiles the expressions `allowed` for this operation. Throws DdbError.

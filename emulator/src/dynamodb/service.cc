@@ -29,6 +29,8 @@ const std::unordered_map<std::string_view, Handler>& handlers() {
       {"GetItem", get_item},
       {"DeleteItem", delete_item},
       {"UpdateItem", update_item},
+      {"Query", query},
+      {"Scan", scan},
   };
   return kHandlers;
 }

@@ -111,6 +111,36 @@ void delete_item(Connection& c, const Table& t, const ItemKey& k) {
   st.run();
 }
 
+namespace detail {
+
+storage::Statement& partition_statement(Connection& c, const Table& t, const std::string& hk, const KeyRange& range,
+                                        bool forward) {
+  // A handful of distinct SQL texts, each cached by the connection.
+  std::string sql = "SELECT rk, item, size FROM ddb_items WHERE table_id=? AND hk=?";
+  if (range.lo) sql += range.lo_inclusive ? " AND rk>=?" : " AND rk>?";
+  if (range.hi) sql += range.hi_inclusive ? " AND rk<=?" : " AND rk<?";
+  sql += forward ? " ORDER BY rk ASC" : " ORDER BY rk DESC";
+  auto& st = c.prepare(sql);
+  int i = 1;
+  st.bind(i++, t.id).bind_blob(i++, hk);
+  if (range.lo) st.bind_blob(i++, *range.lo);
+  if (range.hi) st.bind_blob(i++, *range.hi);
+  return st;
+}
+
+storage::Statement& table_statement(Connection& c, const Table& t, const std::optional<ItemKey>& after) {
+  if (!after) {
+    auto& st = c.prepare("SELECT hk, rk, item, size FROM ddb_items WHERE table_id=? ORDER BY hk, rk");
+    st.bind(1, t.id);
+    return st;
+  }
+  auto& st = c.prepare("SELECT hk, rk, item, size FROM ddb_items WHERE table_id=? AND (hk, rk) > (?, ?) ORDER BY hk, rk");
+  st.bind(1, t.id).bind_blob(2, after->hk).bind_blob(3, after->rk);
+  return st;
+}
+
+}  // namespace detail
+
 int64_t collection_bytes(Connection& c, const Table& t, const std::string& hk) {
   auto& st = c.prepare("SELECT COALESCE(SUM(size), 0) FROM ddb_items WHERE table_id=? AND hk=?");
   st.bind(1, t.id).bind_blob(2, hk);

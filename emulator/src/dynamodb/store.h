@@ -52,8 +52,58 @@ Stats table_stats(storage::Connection& c, const Table& t);
 std::optional<json> get_item(storage::Connection& c, const Table& t, const ItemKey& k);
 void put_item(storage::Connection& c, const Table& t, const ItemKey& k, const json& item, size_t size);
 void delete_item(storage::Connection& c, const Table& t, const ItemKey& k);
+// Bounds on the range key bytes of a partition read; absent bounds are open.
+struct KeyRange {
+  std::optional<std::string> lo, hi;
+  bool lo_inclusive = true, hi_inclusive = true;
+};
+struct Row {
+  std::string hk, rk;
+  std::string item;  // JSON text
+  int64_t size = 0;
+};
+// The rows of one partition within `range`, in range key order (descending unless forward).
+// Calls visit(row) until it returns false. Seeks: cost is independent of the rows before `range`.
+template <typename F>
+void read_partition(storage::Connection& c, const Table& t, const std::string& hk, const KeyRange& range,
+                    bool forward, F&& visit);
+// Every row of the table after `after` (exclusive; from the start when absent), in key order.
+template <typename F>
+void read_table(storage::Connection& c, const Table& t, const std::optional<ItemKey>& after, F&& visit);
+
 // Total size of the items sharing a hash key (ItemCollectionMetrics).
 int64_t collection_bytes(storage::Connection& c, const Table& t, const std::string& hk);
+
+namespace detail {
+storage::Statement& partition_statement(storage::Connection& c, const Table& t, const std::string& hk,
+                                        const KeyRange& range, bool forward);
+storage::Statement& table_statement(storage::Connection& c, const Table& t, const std::optional<ItemKey>& after);
+template <typename F>
+void visit_rows(storage::Statement& st, bool with_hk, F&& visit) {
+  Row row;
+  int col = 0;
+  while (st.step()) {
+    col = 0;
+    if (with_hk) row.hk = st.col_blob(col++);
+    row.rk = st.col_blob(col++);
+    row.item = st.col_text(col++);
+    row.size = st.col_int(col);
+    if (!visit(row)) break;
+  }
+  st.reset();  // release the read position (see store.cc)
+}
+}  // namespace detail
+
+template <typename F>
+void read_partition(storage::Connection& c, const Table& t, const std::string& hk, const KeyRange& range,
+                    bool forward, F&& visit) {
+  detail::visit_rows(detail::partition_statement(c, t, hk, range, forward), false, visit);
+}
+
+template <typename F>
+void read_table(storage::Connection& c, const Table& t, const std::optional<ItemKey>& after, F&& visit) {
+  detail::visit_rows(detail::table_statement(c, t, after), true, visit);
+}
 
 }  // namespace store
 }  // namespace localaws::ddb

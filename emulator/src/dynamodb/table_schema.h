@@ -12,6 +12,8 @@ json validate_create_table(const json& in);
 // {"ReadCapacityUnits": n, "WriteCapacityUnits": n} validated; field is "provisionedThroughput"
 // or "globalSecondaryIndexes.1.member.provisionedThroughput".
 json validate_throughput(const json& pt, const std::string& field);
+// Streams are not emulated: StreamEnabled=true is a clear ValidationException, not a silent success.
+void reject_streams(const json& in);
 // Tags: a list of {Key, Value} within AWS's limits.
 void validate_tags(const json& tags);
 

@@ -161,9 +161,10 @@ json update_table(Ctx& ctx) {
   std::string table_class;
   if (opt_string(ctx.in, "TableClass"))
     table_class = enum_param(ctx.in, "TableClass", "tableClass", {"STANDARD", "STANDARD_INFREQUENT_ACCESS"}, "");
+  reject_streams(ctx.in);
   if (opt_array(ctx.in, "GlobalSecondaryIndexUpdates"))
     throw DdbError::validation("GlobalSecondaryIndexUpdates are not supported by this emulator yet");
-  if (mode.empty() && !has_pt && !protect && table_class.empty() && !ctx.in.contains("StreamSpecification"))
+  if (mode.empty() && !has_pt && !protect && table_class.empty())
     throw DdbError::validation(
         "At least one of ProvisionedThroughput, BillingMode, UpdateStreamEnabled, GlobalSecondaryIndexUpdates or "
         "SSESpecification or ReplicaUpdates is required");
