@@ -84,6 +84,7 @@ class ReaderBody : public http::Body {
     consumed_ = true;
     bool sink_refused = false;
     uint64_t got = 0;
+    started_ = true;
     bool ok = reader_([&](const char* data, size_t len) {
       got += len;
       if (!sink(data, len)) {
@@ -93,6 +94,7 @@ class ReaderBody : public http::Body {
       return true;
     });
     if (sink_refused) return http::BodyError::aborted();
+    complete_ = ok;
     if (!ok || (length_ && got != *length_)) {
       return http::BodyError{400, "IncompleteBody",
                              "You did not provide the number of bytes specified by the Content-Length HTTP header"};
@@ -100,8 +102,12 @@ class ReaderBody : public http::Body {
     return std::nullopt;
   }
   std::optional<uint64_t> length() const override { return length_; }
+  // Reading began but did not reach the end: what is left on the wire is not a request.
+  bool partly_read() const { return started_ && !complete_; }
 
  private:
+  bool started_ = false;
+  bool complete_ = false;
   const httplib::ContentReader& reader_;
   std::optional<uint64_t> length_;
 };
@@ -162,7 +168,7 @@ void Server::stop() {
   if (thread_.joinable()) thread_.join();
 }
 
-static http::Request to_request(const httplib::Request& h, const httplib::ContentReader* reader) {
+static http::Request to_request(const httplib::Request& h, const httplib::ContentReader* reader, ReaderBody** raw) {
   http::Request r;
   r.method = h.method;
   r.target = h.target;
@@ -180,7 +186,9 @@ static http::Request to_request(const httplib::Request& h, const httplib::Conten
   std::optional<uint64_t> len;
   if (auto* cl = r.header("content-length")) len = parse_u64(*cl);
   if (reader) {
-    r.body = std::make_unique<ReaderBody>(*reader, len);
+    auto body = std::make_unique<ReaderBody>(*reader, len);
+    *raw = body.get();
+    r.body = std::move(body);
   } else {
     r.body = std::make_unique<http::StringBody>(h.body);
   }
@@ -252,7 +260,9 @@ void Server::install_routes() {
     mreq.ranges.clear();
     mreq.headers.erase("Accept-Encoding");
 
-    http::Request req = to_request(hreq, reader);
+    // The raw body stays owned by req (auth may wrap it in a decoder) and outlives this call.
+    ReaderBody* raw = nullptr;
+    http::Request req = to_request(hreq, reader, &raw);
     http::Response res;
     Service* svc = nullptr;
     auth::Principal principal;
@@ -289,14 +299,15 @@ void Server::install_routes() {
       }
     }
     // An unread body would be parsed as the next request: drain small ones, close otherwise.
-    if (!req.body->consumed()) {
-      auto len = req.body->length();
+    if (raw && !raw->consumed()) {
+      auto len = raw->length();
       if (len && *len <= (8u << 20)) {
-        req.body->read([](const char*, size_t) { return true; });
+        raw->read([](const char*, size_t) { return true; });
       } else if (len.value_or(0) > 0 || req.has_header("transfer-encoding")) {
         res.close_connection = true;
       }
     }
+    if (raw && raw->partly_read()) res.close_connection = true;
     uint64_t sent = res.file ? res.file->length : res.body.size();
     std::string op = res.operation.empty() ? "-" : res.operation;
     int status = res.status;
