@@ -3,6 +3,7 @@ import unittest
 
 import botocore.exceptions
 
+from ddb_support import raw_call
 from localaws_support import LocalAws
 
 
@@ -173,26 +174,23 @@ class TablesTest(unittest.TestCase):
 
     def test_raw_protocol_errors(self):
         import json
-        import urllib.request
-        headers = {"X-Amz-Target": "DynamoDB_20120810.ListTables", "Content-Type": "application/x-amz-json-1.0",
-                   "Authorization": "AWS4-HMAC-SHA256 Credential=test/20250101/us-east-1/dynamodb/aws4_request, "
-                                    "SignedHeaders=host, Signature=0"}
-        status, h, body = self.server.post("/", b"{not json", headers)
+        import zlib
+        status, h, body = raw_call(self.server, "ListTables", b"{not json")
         self.assertEqual(status, 400)
         self.assertEqual(json.loads(body)["__type"], "com.amazonaws.dynamodb.v20120810#SerializationException")
-        import zlib
         self.assertEqual(int(h["X-Amz-Crc32"]), zlib.crc32(body))
         self.assertTrue(h["x-amzn-RequestId"])
-        headers["X-Amz-Target"] = "DynamoDB_20120810.NoSuchThing"
-        status, _, body = self.server.post("/", b"{}", headers)
+        self.assertEqual(h["Content-Type"], "application/x-amz-json-1.0")
+        status, _, body = raw_call(self.server, "NoSuchThing", b"{}")
         self.assertEqual((status, json.loads(body)["__type"]),
                          (400, "com.amazonaws.dynamodb.v20120810#UnknownOperationException"))
-        del headers["Authorization"]
-        headers["X-Amz-Target"] = "DynamoDB_20120810.ListTables"
-        status, _, body = self.server.post("/", b"{}", headers)
+        status, _, body = raw_call(self.server, "ListTables", b"{}", sign=False)
         self.assertEqual(status, 400)
         self.assertEqual(json.loads(body), {"__type": "com.amazonaws.dynamodb.v20120810#MissingAuthenticationTokenException",
                                             "message": "Request is missing Authentication Token"})
+        deep = b'{"TableName":"x","Item":{"a":' + b'{"L":[' * 100000 + b']}' * 100000 + b'}}'
+        status, _, body = raw_call(self.server, "PutItem", deep)
+        self.assertEqual((status, json.loads(body)["message"]), (400, "Nesting Levels have exceeded supported limits"))
 
 
 class CliTest(unittest.TestCase):
