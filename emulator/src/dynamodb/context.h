@@ -42,5 +42,8 @@ json update_item(Ctx&);
 // read_ops.cc
 json query(Ctx&);
 json scan(Ctx&);
+// transactions.cc
+json transact_write_items(Ctx&);
+json transact_get_items(Ctx&);
 
 }  // namespace localaws::ddb

@@ -33,17 +33,20 @@ class DdbError : public std::runtime_error {
   }
   static DdbError limit_exceeded(std::string msg) { return {"LimitExceededException", std::move(msg)}; }
   static DdbError internal() { return {"InternalServerError", "Internal server error", 500}; }
+  // reasons: one {"Code", "Message"?, "Item"?} per action, in request order.
+  static DdbError transaction_canceled(const json& reasons);
 
   const std::string& type() const { return type_; }
   const std::string& message() const { return message_; }
   int status() const { return status_; }
-  const std::optional<json>& item() const { return item_; }
+  // Members added to the error body beside __type and message ("Item", "CancellationReasons").
+  const json& extra() const { return extra_; }
 
  private:
   std::string type_;
   std::string message_;
   int status_;
-  std::optional<json> item_;
+  json extra_ = json::object();
 };
 
 // {"__type":"com.amazonaws.dynamodb.v20120810#<type>","message":"..."} with the error's status.

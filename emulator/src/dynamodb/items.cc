@@ -6,6 +6,7 @@
 #include "dynamodb/expr/eval.h"
 #include "dynamodb/expr/update.h"
 #include "dynamodb/expressions.h"
+#include "dynamodb/item_common.h"
 #include "dynamodb/params.h"
 #include "dynamodb/store.h"
 #include "dynamodb/value.h"
@@ -35,70 +36,6 @@ Options read_options(const json& in, std::initializer_list<const char*> return_v
   return o;
 }
 
-[[noreturn]] void schema_mismatch() { throw DdbError::validation("The provided key element does not match the schema"); }
-
-// Checks one key attribute's value against the schema; returns its key bytes.
-std::string key_part(const json& v, const std::string& name, const std::string& type, bool from_item) {
-  const std::string& t = value_type(v);
-  if (t != type) {
-    if (!from_item) schema_mismatch();
-    throw DdbError::validation("One or more parameter values were invalid: Type mismatch for key " + name +
-                               " expected: " + type + " actual: " + t);
-  }
-  const std::string& x = v.begin().value().get_ref<const std::string&>();
-  if (x.empty())
-    throw DdbError::validation("One or more parameter values are not valid. The AttributeValue for a key attribute cannot contain an empty " +
-                               std::string(t == "S" ? "string" : "binary") + " value. Key: " + name);
-  return key_bytes(v);
-}
-
-// The key of a Key parameter: exactly the schema's attributes.
-ItemKey key_from_key(const Table& t, const json& key) {
-  size_t want = t.range_key.empty() ? 1 : 2;
-  if (key.size() != want) schema_mismatch();
-  auto h = key.find(t.hash_key);
-  if (h == key.end()) schema_mismatch();
-  ItemKey k{key_part(*h, t.hash_key, t.hash_type, false), ""};
-  if (!t.range_key.empty()) {
-    auto r = key.find(t.range_key);
-    if (r == key.end()) schema_mismatch();
-    k.rk = key_part(*r, t.range_key, t.range_type, false);
-  }
-  if (k.hk.size() > 2048)
-    throw DdbError::validation("One or more parameter values were invalid: Size of hashkey has exceeded the maximum size limit of2048 bytes");
-  if (k.rk.size() > 1024)
-    throw DdbError::validation("One or more parameter values were invalid: Aggregated size of all range keys has exceeded the size limit of 1024 bytes");
-  return k;
-}
-
-// The key of a whole item (PutItem).
-ItemKey key_from_item(const Table& t, const json& item) {
-  json key = json::object();
-  for (const std::string* name : {&t.hash_key, &t.range_key}) {
-    if (name->empty()) continue;
-    auto it = item.find(*name);
-    if (it == item.end()) throw DdbError::validation("One or more parameter values were invalid: Missing the key " + *name + " in the item");
-    key_part(*it, *name, *name == t.hash_key ? t.hash_type : t.range_type, true);
-    key[*name] = *it;
-  }
-  return key_from_key(t, key);
-}
-
-json key_attributes(const Table& t, const json& item) {
-  json k = json::object();
-  k[t.hash_key] = item[t.hash_key];
-  if (!t.range_key.empty()) k[t.range_key] = item[t.range_key];
-  return k;
-}
-
-// Capacity units: writes 1 per KB, strongly consistent reads 1 per 4 KB, eventually consistent
-// reads half of that; always at least one unit (or half).
-double write_units(size_t bytes) { return std::max<double>(1, std::ceil(bytes / 1024.0)); }
-double read_units(size_t bytes, bool consistent) {
-  double u = std::max<double>(1, std::ceil(bytes / 4096.0));
-  return consistent ? u : u / 2;
-}
-
 void add_capacity(json& out, const Options& o, const Table& t, double units) {
   if (o.capacity == "NONE") return;
   json c = {{"TableName", t.name}, {"CapacityUnits", units}};
@@ -120,15 +57,6 @@ void check_condition(const RequestExpressions& ex, const std::optional<json>& ol
   static const json kEmpty = json::object();
   if (expr::evaluate(*ex.condition, old ? *old : kEmpty)) return;
   throw DdbError::conditional_check_failed(o.on_failure == "ALL_OLD" && old ? old : std::nullopt);
-}
-
-json& require_map(json& in, const char* key, const char* field) {
-  json* m = opt_object(in, key);
-  if (!m)
-    throw DdbError::validation(std::string("1 validation error detected: Value null at '") + field +
-                               "' failed to satisfy constraint: Member must not be null");
-  validate_attribute_map(*m);
-  return *m;
 }
 
 }  // namespace
@@ -202,16 +130,7 @@ json update_item(Ctx& ctx) {
   return ctx.db.write([&](storage::Connection& c) {
     Table t = store::must_find_table(c, ctx, name);
     ItemKey k = key_from_key(t, key);
-    std::vector<expr::Path> touched;
-    if (ex.update) {
-      for (auto& a : ex.update->actions) {
-        const std::string& top = a.path.elems[0].name;
-        if (top == t.hash_key || top == t.range_key)
-          throw DdbError::validation("One or more parameter values were invalid: Cannot update attribute " + top +
-                                     ". This attribute is part of the key");
-        touched.push_back(a.path);
-      }
-    }
+    std::vector<expr::Path> touched = ex.update ? updated_paths(t, *ex.update) : std::vector<expr::Path>{};
     auto old = store::get_item(c, t, k);
     check_condition(ex, old, o);
     json base = old ? *old : key;  // UpdateItem creates the item when it does not exist

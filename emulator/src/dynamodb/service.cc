@@ -31,6 +31,8 @@ const std::unordered_map<std::string_view, Handler>& handlers() {
       {"UpdateItem", update_item},
       {"Query", query},
       {"Scan", scan},
+      {"TransactWriteItems", transact_write_items},
+      {"TransactGetItems", transact_get_items},
   };
   return kHandlers;
 }
