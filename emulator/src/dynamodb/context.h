@@ -45,5 +45,8 @@ json scan(Ctx&);
 // transactions.cc
 json transact_write_items(Ctx&);
 json transact_get_items(Ctx&);
+// batch.cc
+json batch_get_item(Ctx&);
+json batch_write_item(Ctx&);
 
 }  // namespace localaws::ddb

@@ -33,6 +33,8 @@ const std::unordered_map<std::string_view, Handler>& handlers() {
       {"Scan", scan},
       {"TransactWriteItems", transact_write_items},
       {"TransactGetItems", transact_get_items},
+      {"BatchGetItem", batch_get_item},
+      {"BatchWriteItem", batch_write_item},
   };
   return kHandlers;
 }
