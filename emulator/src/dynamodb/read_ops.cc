@@ -6,6 +6,8 @@
 #include "common/crypto.h"
 #include "dynamodb/expr/eval.h"
 #include "dynamodb/expressions.h"
+#include "dynamodb/indexes.h"
+#include "dynamodb/item_common.h"
 #include "dynamodb/params.h"
 #include "dynamodb/store.h"
 #include "dynamodb/value.h"
@@ -111,19 +113,33 @@ KeyQuery analyze_key_condition(const Condition& c, const Table& t) {
   return q;
 }
 
-ItemKey start_key(json& in, const Table& t) {
+// The key attributes of a position: the table's, plus the index's when reading an index.
+std::vector<std::pair<std::string, std::string>> position_keys(const Table& t, const std::optional<IndexDef>& idx) {
+  std::vector<std::pair<std::string, std::string>> keys = {{t.hash_key, t.hash_type}};
+  if (!t.range_key.empty()) keys.push_back({t.range_key, t.range_type});
+  if (idx) {
+    for (auto& k : {std::pair{idx->hash_key, idx->hash_type}, {idx->range_key, idx->range_type}}) {
+      bool dup = k.first.empty();
+      for (auto& e : keys) dup = dup || e.first == k.first;
+      if (!dup) keys.push_back(k);
+    }
+  }
+  return keys;
+}
+
+// ExclusiveStartKey: exactly the position's key attributes, of their types.
+store::IndexPos start_position(json& in, const Table& t, const std::optional<IndexDef>& idx) {
   json* esk = opt_object(in, "ExclusiveStartKey");
   validate_attribute_map(*esk);
+  auto keys = position_keys(t, idx);
   auto invalid = [] { throw DdbError::validation("The provided starting key is invalid: The provided key element does not match the schema"); };
-  size_t want = t.range_key.empty() ? 1 : 2;
-  if (esk->size() != want || !esk->contains(t.hash_key) || (!t.range_key.empty() && !esk->contains(t.range_key))) invalid();
-  if (value_type((*esk)[t.hash_key]) != t.hash_type) invalid();
-  ItemKey k{key_bytes((*esk)[t.hash_key]), ""};
-  if (!t.range_key.empty()) {
-    if (value_type((*esk)[t.range_key]) != t.range_type) invalid();
-    k.rk = key_bytes((*esk)[t.range_key]);
-  }
-  return k;
+  if (esk->size() != keys.size()) invalid();
+  for (auto& [name, type] : keys)
+    if (!esk->contains(name) || value_type((*esk)[name]) != type) invalid();
+  auto bytes = [&](const std::string& name) { return name.empty() ? std::string() : key_bytes((*esk)[name]); };
+  store::IndexPos p{"", "", bytes(t.hash_key), bytes(t.range_key)};
+  if (idx) p.ihk = bytes(idx->hash_key), p.irk = bytes(idx->range_key);
+  return p;
 }
 
 struct ReadOptions {
@@ -136,9 +152,10 @@ struct ReadOptions {
 ReadOptions read_options(json& in, const RequestExpressions& ex) {
   ReadOptions o;
   bool projecting = ex.projection.has_value();
+  bool on_index = opt_string(in, "IndexName") != nullptr;
   o.select = enum_param(in, "Select", "select", {"ALL_ATTRIBUTES", "ALL_PROJECTED_ATTRIBUTES", "SPECIFIC_ATTRIBUTES", "COUNT"},
-                        projecting ? "SPECIFIC_ATTRIBUTES" : "ALL_ATTRIBUTES");
-  if (o.select == "ALL_PROJECTED_ATTRIBUTES")
+                        projecting ? "SPECIFIC_ATTRIBUTES" : on_index ? "ALL_PROJECTED_ATTRIBUTES" : "ALL_ATTRIBUTES");
+  if (o.select == "ALL_PROJECTED_ATTRIBUTES" && !on_index)
     throw DdbError::validation("ALL_PROJECTED_ATTRIBUTES can be used only when Querying using an IndexName");
   if (o.select == "SPECIFIC_ATTRIBUTES" && !projecting)
     throw DdbError::validation("Select type SPECIFIC_ATTRIBUTES requires either ProjectionExpression or AttributesToGet");
@@ -153,24 +170,33 @@ ReadOptions read_options(json& in, const RequestExpressions& ex) {
   return o;
 }
 
-void reject_index(const json& in, const Table& t) {
-  const std::string* index = opt_string(in, "IndexName");
-  if (!index) return;
-  bool known = false;
-  for (const char* kind : {"GlobalSecondaryIndexes", "LocalSecondaryIndexes"})
-    if (t.meta.contains(kind))
-      for (auto& idx : t.meta[kind]) known = known || idx["IndexName"] == *index;
-  if (!known) throw DdbError::validation("The table does not have the specified index: " + *index);
-  throw DdbError::validation("Reading secondary indexes is not supported by this emulator yet (IndexName: " + *index + ")");
+// The index a read names, checked against the read's options; nullopt for the base table.
+std::optional<IndexDef> resolve_index(const json& in, const Table& t, const ReadOptions& o) {
+  const std::string* name = opt_string(in, "IndexName");
+  if (!name) return std::nullopt;
+  auto idx = find_index(t, *name);
+  if (!idx) throw DdbError::validation("The table does not have the specified index: " + *name);
+  if (idx->global && o.consistent) throw DdbError::validation("Consistent reads are not supported on global secondary indexes");
+  if (idx->global && o.select == "ALL_ATTRIBUTES" && idx->projection != "ALL")
+    throw DdbError::validation("One or more parameter values were invalid: Select type ALL_ATTRIBUTES is not supported for "
+                               "global secondary index " + idx->name + " because its projection type is not ALL");
+  return idx;
 }
 
 // Collects one page: Limit counts items read (before the filter), and a page ends after 1 MB.
 class Page {
  public:
-  Page(const Table& t, const RequestExpressions& ex, const ReadOptions& o) : t_(t), ex_(ex), o_(o) {}
+  Page(const Table& t, const RequestExpressions& ex, const ReadOptions& o, std::vector<std::string> key_names)
+      : t_(t), ex_(ex), o_(o), key_names_(std::move(key_names)) {}
+  // Replaces each index row's projection with the base table's item (a local index read with
+  // Select=ALL_ATTRIBUTES fetches the item, as DynamoDB does).
+  void fetch_from(storage::Connection* c) { fetch_ = c; }
 
   bool visit(const store::Row& row) {
     json item = json::parse(row.item);
+    if (fetch_) {
+      if (auto full = store::get_item(*fetch_, t_, ItemKey{row.hk, row.rk})) item = std::move(*full);
+    }
     ++scanned_;
     bytes_ += row.size;
     if (!ex_.filter || expr::evaluate(*ex_.filter, item)) {
@@ -179,8 +205,7 @@ class Page {
     }
     if ((o_.limit && scanned_ >= o_.limit) || bytes_ >= kPageBytes) {
       last_key_ = json::object();
-      (*last_key_)[t_.hash_key] = item[t_.hash_key];
-      if (!t_.range_key.empty()) (*last_key_)[t_.range_key] = item[t_.range_key];
+      for (auto& k : key_names_) (*last_key_)[k] = item[k];
       return false;
     }
     return true;
@@ -203,12 +228,20 @@ class Page {
   const Table& t_;
   const RequestExpressions& ex_;
   const ReadOptions& o_;
+  std::vector<std::string> key_names_;
+  storage::Connection* fetch_ = nullptr;
   json items_ = json::array();
   int64_t count_ = 0, scanned_ = 0, bytes_ = 0;
   std::optional<json> last_key_;
 };
 
 }  // namespace
+
+std::vector<std::string> names_of(const std::vector<std::pair<std::string, std::string>>& keys) {
+  std::vector<std::string> out;
+  for (auto& k : keys) out.push_back(k.first);
+  return out;
+}
 
 json query(Ctx& ctx) {
   std::string name = table_name(ctx.in);
@@ -218,18 +251,29 @@ json query(Ctx& ctx) {
   bool forward = opt_bool(ctx.in, "ScanIndexForward").value_or(true);
   return ctx.db.read([&](storage::Connection& c) {
     Table t = store::must_find_table(c, ctx, name);
-    reject_index(ctx.in, t);
-    KeyQuery q = analyze_key_condition(*ex.key_condition, t);
+    auto idx = resolve_index(ctx.in, t, o);
+    KeyQuery q = analyze_key_condition(*ex.key_condition, idx ? idx->as_table(t) : t);
+    std::optional<store::IndexPos> after;
     if (opt_object(ctx.in, "ExclusiveStartKey")) {
-      ItemKey k = start_key(ctx.in, t);
-      if (k.hk != q.hk) throw DdbError::validation("The provided starting key is outside query boundaries based on provided conditions");
-      auto& r = q.range;
-      // Resume strictly after the start key, never outside the key condition's bounds.
-      if (forward && (!r.lo || k.rk >= *r.lo)) r.lo = k.rk, r.lo_inclusive = false;
-      if (!forward && (!r.hi || k.rk <= *r.hi)) r.hi = k.rk, r.hi_inclusive = false;
+      after = start_position(ctx.in, t, idx);
+      const std::string& start_hk = idx ? after->ihk : after->hk;
+      const std::string& start_rk = idx ? after->irk : after->rk;
+      if (start_hk != q.hk) throw DdbError::validation("The provided starting key is outside query boundaries based on provided conditions");
+      if (!idx) {
+        // Resume strictly after the start key, never outside the key condition's bounds.
+        auto& r = q.range;
+        if (forward && (!r.lo || start_rk >= *r.lo)) r.lo = start_rk, r.lo_inclusive = false;
+        if (!forward && (!r.hi || start_rk <= *r.hi)) r.hi = start_rk, r.hi_inclusive = false;
+      }
     }
-    Page page(t, ex, o);
-    store::read_partition(c, t, q.hk, q.range, forward, [&](const store::Row& row) { return page.visit(row); });
+    Page page(t, ex, o, names_of(position_keys(t, idx)));
+    auto visit = [&](const store::Row& row) { return page.visit(row); };
+    if (!idx) {
+      store::read_partition(c, t, q.hk, q.range, forward, visit);
+    } else {
+      if (o.select == "ALL_ATTRIBUTES" && idx->projection != "ALL") page.fetch_from(&c);
+      store::read_index_partition(c, t, idx->name, q.hk, q.range, forward, after, visit);
+    }
     return page.result();
   });
 }
@@ -251,16 +295,22 @@ json scan(Ctx& ctx) {
                                std::to_string(*segment) + " is not less than TotalSegments: " + std::to_string(*total));
   return ctx.db.read([&](storage::Connection& c) {
     Table t = store::must_find_table(c, ctx, name);
-    reject_index(ctx.in, t);
-    std::optional<ItemKey> after;
-    if (opt_object(ctx.in, "ExclusiveStartKey")) after = start_key(ctx.in, t);
-    Page page(t, ex, o);
-    store::read_table(c, t, after, [&](const store::Row& row) {
-      // Segments partition the table by hash key: disjoint, and together the whole table.
+    auto idx = resolve_index(ctx.in, t, o);
+    std::optional<store::IndexPos> after;
+    if (opt_object(ctx.in, "ExclusiveStartKey")) after = start_position(ctx.in, t, idx);
+    Page page(t, ex, o, names_of(position_keys(t, idx)));
+    auto visit = [&](const store::Row& row) {
+      // Segments partition the table by the item's hash key: disjoint, together the whole table.
       if (total && crc32_update(0, row.hk.data(), row.hk.size()) % static_cast<uint64_t>(*total) != static_cast<uint64_t>(*segment))
         return true;
       return page.visit(row);
-    });
+    };
+    if (!idx) {
+      store::read_table(c, t, after ? std::optional<ItemKey>(ItemKey{after->hk, after->rk}) : std::nullopt, visit);
+    } else {
+      if (o.select == "ALL_ATTRIBUTES" && idx->projection != "ALL") page.fetch_from(&c);
+      store::read_index(c, t, idx->name, after, visit);
+    }
     return page.result();
   });
 }

@@ -1,5 +1,8 @@
 #include "dynamodb/store.h"
 
+#include "dynamodb/indexes.h"
+#include "dynamodb/value.h"
+
 // Every single-row read resets its statement once done: a cached statement left mid-result keeps
 // its read lock (and, in WAL mode, its snapshot) after the transaction's COMMIT.
 namespace localaws::ddb::store {
@@ -11,6 +14,11 @@ void migrate(storage::Database& db) {
       " table_id TEXT NOT NULL UNIQUE, meta TEXT NOT NULL, PRIMARY KEY(account, region, name)) WITHOUT ROWID;"
       "CREATE TABLE ddb_items(table_id TEXT NOT NULL, hk BLOB NOT NULL, rk BLOB NOT NULL, item TEXT NOT NULL,"
       " size INTEGER NOT NULL, PRIMARY KEY(table_id, hk, rk)) WITHOUT ROWID;",
+      // Secondary index rows: (index key, table key) -> projected item.
+      "CREATE TABLE ddb_index_items(table_id TEXT NOT NULL, index_name TEXT NOT NULL, ihk BLOB NOT NULL,"
+      " irk BLOB NOT NULL, hk BLOB NOT NULL, rk BLOB NOT NULL, item TEXT NOT NULL, size INTEGER NOT NULL,"
+      " PRIMARY KEY(table_id, index_name, ihk, irk, hk, rk)) WITHOUT ROWID;"
+      "CREATE INDEX ddb_index_items_by_item ON ddb_index_items(table_id, hk, rk);",
   });
 }
 
@@ -65,6 +73,7 @@ void save_meta(Connection& c, const Table& t) {
 }
 
 void drop_table(Connection& c, const Table& t) {
+  c.prepare("DELETE FROM ddb_index_items WHERE table_id=?").bind_all(t.id).run();
   c.prepare("DELETE FROM ddb_items WHERE table_id=?").bind_all(t.id).run();
   c.prepare("DELETE FROM ddb_tables WHERE table_id=?").bind_all(t.id).run();
 }
@@ -99,16 +108,51 @@ std::optional<json> get_item(Connection& c, const Table& t, const ItemKey& k) {
   return item;
 }
 
+namespace {
+bool has_indexes(const Table& t) {
+  return t.meta.contains("GlobalSecondaryIndexes") || t.meta.contains("LocalSecondaryIndexes");
+}
+void delete_index_rows(Connection& c, const Table& t, const ItemKey& k) {
+  auto& st = c.prepare("DELETE FROM ddb_index_items WHERE table_id=? AND hk=? AND rk=?");
+  st.bind(1, t.id).bind_blob(2, k.hk).bind_blob(3, k.rk);
+  st.run();
+}
+}  // namespace
+
 void put_item(Connection& c, const Table& t, const ItemKey& k, const json& item, size_t size) {
+  if (has_indexes(t)) {
+    std::vector<IndexRow> rows = index_rows(t, item);  // validates first: throws before any change
+    delete_index_rows(c, t, k);
+    for (auto& r : rows) {
+      auto& ins = c.prepare(
+          "INSERT INTO ddb_index_items(table_id, index_name, ihk, irk, hk, rk, item, size) VALUES(?,?,?,?,?,?,?,?)");
+      ins.bind(1, t.id).bind(2, r.index).bind_blob(3, r.ihk).bind_blob(4, r.irk).bind_blob(5, k.hk).bind_blob(6, k.rk);
+      ins.bind(7, r.item.dump()).bind(8, static_cast<int64_t>(item_size(r.item)));
+      ins.run();
+    }
+  }
   auto& st = c.prepare("INSERT OR REPLACE INTO ddb_items(table_id, hk, rk, item, size) VALUES(?,?,?,?,?)");
   st.bind(1, t.id).bind_blob(2, k.hk).bind_blob(3, k.rk).bind(4, item.dump()).bind(5, static_cast<int64_t>(size));
   st.run();
 }
 
 void delete_item(Connection& c, const Table& t, const ItemKey& k) {
+  if (has_indexes(t)) delete_index_rows(c, t, k);
   auto& st = c.prepare("DELETE FROM ddb_items WHERE table_id=? AND hk=? AND rk=?");
   st.bind(1, t.id).bind_blob(2, k.hk).bind_blob(3, k.rk);
   st.run();
+}
+
+Stats index_stats(Connection& c, const Table& t, const std::string& index) {
+  auto& st = c.prepare("SELECT COUNT(*), COALESCE(SUM(size), 0) FROM ddb_index_items WHERE table_id=? AND index_name=?");
+  st.bind_all(t.id, index);
+  Stats s;
+  if (st.step()) {
+    s.items = st.col_int(0);
+    s.bytes = st.col_int(1);
+    st.reset();
+  }
+  return s;
 }
 
 namespace detail {
@@ -136,6 +180,34 @@ storage::Statement& table_statement(Connection& c, const Table& t, const std::op
   }
   auto& st = c.prepare("SELECT hk, rk, item, size FROM ddb_items WHERE table_id=? AND (hk, rk) > (?, ?) ORDER BY hk, rk");
   st.bind(1, t.id).bind_blob(2, after->hk).bind_blob(3, after->rk);
+  return st;
+}
+
+storage::Statement& index_partition_statement(Connection& c, const Table& t, const std::string& index,
+                                              const std::string& ihk, const KeyRange& range, bool forward,
+                                              const std::optional<IndexPos>& after) {
+  std::string sql = "SELECT hk, rk, item, size FROM ddb_index_items WHERE table_id=? AND index_name=? AND ihk=?";
+  if (range.lo) sql += range.lo_inclusive ? " AND irk>=?" : " AND irk>?";
+  if (range.hi) sql += range.hi_inclusive ? " AND irk<=?" : " AND irk<?";
+  if (after) sql += forward ? " AND (irk, hk, rk) > (?, ?, ?)" : " AND (irk, hk, rk) < (?, ?, ?)";
+  sql += forward ? " ORDER BY irk ASC, hk ASC, rk ASC" : " ORDER BY irk DESC, hk DESC, rk DESC";
+  auto& st = c.prepare(sql);
+  int i = 1;
+  st.bind(i++, t.id).bind(i++, index).bind_blob(i++, ihk);
+  if (range.lo) st.bind_blob(i++, *range.lo);
+  if (range.hi) st.bind_blob(i++, *range.hi);
+  if (after) st.bind_blob(i++, after->irk).bind_blob(i++, after->hk).bind_blob(i++, after->rk);
+  return st;
+}
+
+storage::Statement& index_statement(Connection& c, const Table& t, const std::string& index,
+                                    const std::optional<IndexPos>& after) {
+  std::string sql = "SELECT hk, rk, item, size FROM ddb_index_items WHERE table_id=? AND index_name=?";
+  if (after) sql += " AND (ihk, irk, hk, rk) > (?, ?, ?, ?)";
+  sql += " ORDER BY ihk, irk, hk, rk";
+  auto& st = c.prepare(sql);
+  st.bind(1, t.id).bind(2, index);
+  if (after) st.bind_blob(3, after->ihk).bind_blob(4, after->irk).bind_blob(5, after->hk).bind_blob(6, after->rk);
   return st;
 }
 

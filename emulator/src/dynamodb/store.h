@@ -29,6 +29,13 @@ struct ItemKey {
   std::string hk, rk;
 };
 
+// One item's entry in one secondary index.
+struct IndexRow {
+  std::string index;
+  std::string ihk, irk;  // the index's key bytes (irk empty when the index has no range key)
+  json item;             // the projected attributes
+};
+
 namespace store {
 
 void migrate(storage::Database& db);
@@ -50,8 +57,11 @@ struct Stats {
 Stats table_stats(storage::Connection& c, const Table& t);
 
 std::optional<json> get_item(storage::Connection& c, const Table& t, const ItemKey& k);
+// Writes the item and replaces its secondary index rows (indexes.h), in the caller's transaction.
+// Throws DdbError when the item's index keys are invalid; the transaction then rolls back.
 void put_item(storage::Connection& c, const Table& t, const ItemKey& k, const json& item, size_t size);
 void delete_item(storage::Connection& c, const Table& t, const ItemKey& k);
+Stats index_stats(storage::Connection& c, const Table& t, const std::string& index);
 // Bounds on the range key bytes of a partition read; absent bounds are open.
 struct KeyRange {
   std::optional<std::string> lo, hi;
@@ -71,6 +81,18 @@ void read_partition(storage::Connection& c, const Table& t, const std::string& h
 template <typename F>
 void read_table(storage::Connection& c, const Table& t, const std::optional<ItemKey>& after, F&& visit);
 
+// Index reads. An index position is (ihk, irk, hk, rk): index keys are not unique, the table key
+// breaks ties. Rows carry the projected item; Row::hk / rk are the table key.
+struct IndexPos {
+  std::string ihk, irk, hk, rk;
+};
+template <typename F>
+void read_index_partition(storage::Connection& c, const Table& t, const std::string& index, const std::string& ihk,
+                          const KeyRange& range, bool forward, const std::optional<IndexPos>& after, F&& visit);
+template <typename F>
+void read_index(storage::Connection& c, const Table& t, const std::string& index, const std::optional<IndexPos>& after,
+                F&& visit);
+
 // Total size of the items sharing a hash key (ItemCollectionMetrics).
 int64_t collection_bytes(storage::Connection& c, const Table& t, const std::string& hk);
 
@@ -78,6 +100,11 @@ namespace detail {
 storage::Statement& partition_statement(storage::Connection& c, const Table& t, const std::string& hk,
                                         const KeyRange& range, bool forward);
 storage::Statement& table_statement(storage::Connection& c, const Table& t, const std::optional<ItemKey>& after);
+storage::Statement& index_partition_statement(storage::Connection& c, const Table& t, const std::string& index,
+                                              const std::string& ihk, const KeyRange& range, bool forward,
+                                              const std::optional<IndexPos>& after);
+storage::Statement& index_statement(storage::Connection& c, const Table& t, const std::string& index,
+                                    const std::optional<IndexPos>& after);
 template <typename F>
 void visit_rows(storage::Statement& st, bool with_hk, F&& visit) {
   Row row;
@@ -103,6 +130,18 @@ void read_partition(storage::Connection& c, const Table& t, const std::string& h
 template <typename F>
 void read_table(storage::Connection& c, const Table& t, const std::optional<ItemKey>& after, F&& visit) {
   detail::visit_rows(detail::table_statement(c, t, after), true, visit);
+}
+
+template <typename F>
+void read_index_partition(storage::Connection& c, const Table& t, const std::string& index, const std::string& ihk,
+                          const KeyRange& range, bool forward, const std::optional<IndexPos>& after, F&& visit) {
+  detail::visit_rows(detail::index_partition_statement(c, t, index, ihk, range, forward, after), true, visit);
+}
+
+template <typename F>
+void read_index(storage::Connection& c, const Table& t, const std::string& index, const std::optional<IndexPos>& after,
+                F&& visit) {
+  detail::visit_rows(detail::index_statement(c, t, index, after), true, visit);
 }
 
 }  // namespace store

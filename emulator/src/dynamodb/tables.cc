@@ -53,12 +53,12 @@ json describe(storage::Connection& c, const Ctx& ctx, const Table& t, const char
   };
   if (m.contains("LastUpdateToPayPerRequestDateTime"))
     d["BillingModeSummary"]["LastUpdateToPayPerRequestDateTime"] = m["LastUpdateToPayPerRequestDateTime"];
-  // Index item counts and sizes are maintained with the indexes themselves (issue 6).
   if (m.contains("LocalSecondaryIndexes")) {
     json l = json::array();
     for (auto idx : m["LocalSecondaryIndexes"]) {
-      idx["IndexSizeBytes"] = 0;
-      idx["ItemCount"] = 0;
+      auto s = store::index_stats(c, t, idx["IndexName"]);
+      idx["IndexSizeBytes"] = s.bytes;
+      idx["ItemCount"] = s.items;
       idx["IndexArn"] = arn + "/index/" + idx["IndexName"].get<std::string>();
       l.push_back(idx);
     }
@@ -69,8 +69,9 @@ json describe(storage::Connection& c, const Ctx& ctx, const Table& t, const char
     for (auto idx : m["GlobalSecondaryIndexes"]) {
       idx["IndexStatus"] = "ACTIVE";
       idx["ProvisionedThroughput"] = throughput_description(json::object(), idx.value("ProvisionedThroughput", json()));
-      idx["IndexSizeBytes"] = 0;
-      idx["ItemCount"] = 0;
+      auto s = store::index_stats(c, t, idx["IndexName"]);
+      idx["IndexSizeBytes"] = s.bytes;
+      idx["ItemCount"] = s.items;
       idx["IndexArn"] = arn + "/index/" + idx["IndexName"].get<std::string>();
       g.push_back(idx);
     }
