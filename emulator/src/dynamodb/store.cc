@@ -87,9 +87,9 @@ std::vector<std::string> table_names(Connection& c, const Ctx& ctx, const std::s
   return out;
 }
 
-Stats table_stats(Connection& c, const Table& t) {
-  auto& st = c.prepare("SELECT COUNT(*), COALESCE(SUM(size), 0) FROM ddb_items WHERE table_id=?");
-  st.bind_all(t.id);
+namespace {
+// Reads the one (COUNT, SUM) row of a bound statement.
+Stats read_stats(storage::Statement& st) {
   Stats s;
   if (st.step()) {
     s.items = st.col_int(0);
@@ -97,6 +97,13 @@ Stats table_stats(Connection& c, const Table& t) {
     st.reset();
   }
   return s;
+}
+}  // namespace
+
+Stats table_stats(Connection& c, const Table& t) {
+  auto& st = c.prepare("SELECT COUNT(*), COALESCE(SUM(size), 0) FROM ddb_items WHERE table_id=?");
+  st.bind_all(t.id);
+  return read_stats(st);
 }
 
 std::optional<json> get_item(Connection& c, const Table& t, const ItemKey& k) {
@@ -146,13 +153,7 @@ void delete_item(Connection& c, const Table& t, const ItemKey& k) {
 Stats index_stats(Connection& c, const Table& t, const std::string& index) {
   auto& st = c.prepare("SELECT COUNT(*), COALESCE(SUM(size), 0) FROM ddb_index_items WHERE table_id=? AND index_name=?");
   st.bind_all(t.id, index);
-  Stats s;
-  if (st.step()) {
-    s.items = st.col_int(0);
-    s.bytes = st.col_int(1);
-    st.reset();
-  }
-  return s;
+  return read_stats(st);
 }
 
 namespace detail {
