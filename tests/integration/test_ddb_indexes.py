@@ -135,6 +135,41 @@ class IndexesTest(unittest.TestCase):
                       err(self.ddb.query, TableName="shops", IndexName="by-kind", Select="ALL_ATTRIBUTES",
                           KeyConditionExpression="kind = :k", ExpressionAttributeValues={":k": S("cafe")}))
 
+    def test_update_table_creates_backfilled_gsi_and_deletes_it(self):
+        self.ddb.create_table(TableName="late-index", BillingMode="PAY_PER_REQUEST",
+                              AttributeDefinitions=[{"AttributeName": "pk", "AttributeType": "S"}],
+                              KeySchema=[{"AttributeName": "pk", "KeyType": "HASH"}])
+        for i in range(20):
+            item = {"pk": S("p%02d" % i)}
+            if i % 3:
+                item["color"] = S(["red", "blue"][i % 2])
+            self.ddb.put_item(TableName="late-index", Item=item)
+        d = self.ddb.update_table(TableName="late-index",
+                                  AttributeDefinitions=[{"AttributeName": "color", "AttributeType": "S"}],
+                                  GlobalSecondaryIndexUpdates=[{"Create": {
+                                      "IndexName": "by-color", "Projection": {"ProjectionType": "ALL"},
+                                      "KeySchema": [{"AttributeName": "color", "KeyType": "HASH"}]}}])["TableDescription"]
+        self.assertEqual(d["GlobalSecondaryIndexes"][0]["IndexStatus"], "ACTIVE")
+        red = self.ddb.query(TableName="late-index", IndexName="by-color", KeyConditionExpression="color = :c",
+                             ExpressionAttributeValues={":c": S("red")})["Items"]
+        self.assertEqual(sorted(i["pk"]["S"] for i in red), ["p%02d" % i for i in range(20) if i % 3 and i % 2 == 0])
+        self.ddb.put_item(TableName="late-index", Item={"pk": S("new"), "color": S("red")})  # maintained from now on
+        self.assertEqual(self.ddb.query(TableName="late-index", IndexName="by-color", KeyConditionExpression="color = :c",
+                                        ExpressionAttributeValues={":c": S("red")}, Select="COUNT")["Count"], len(red) + 1)
+        with self.assertRaises(botocore.exceptions.ClientError) as cm:
+            self.ddb.update_table(TableName="late-index", GlobalSecondaryIndexUpdates=[{"Create": {
+                "IndexName": "by-size", "Projection": {"ProjectionType": "ALL"},
+                "KeySchema": [{"AttributeName": "size", "KeyType": "HASH"}]}}])
+        self.assertIn("Some index key attributes are not defined in AttributeDefinitions", cm.exception.response["Error"]["Message"])
+        self.ddb.update_table(TableName="late-index", GlobalSecondaryIndexUpdates=[{"Delete": {"IndexName": "by-color"}}])
+        t = self.ddb.describe_table(TableName="late-index")["Table"]
+        self.assertNotIn("GlobalSecondaryIndexes", t)
+        self.assertEqual(t["AttributeDefinitions"], [{"AttributeName": "pk", "AttributeType": "S"}])
+        with self.assertRaises(botocore.exceptions.ClientError) as cm:
+            self.ddb.query(TableName="late-index", IndexName="by-color", KeyConditionExpression="color = :c",
+                           ExpressionAttributeValues={":c": S("red")})
+        self.assertEqual(cm.exception.response["Error"]["Message"], "The table does not have the specified index: by-color")
+
 
 if __name__ == "__main__":
     unittest.main()

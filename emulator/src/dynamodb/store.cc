@@ -130,13 +130,7 @@ void put_item(Connection& c, const Table& t, const ItemKey& k, const json& item,
   if (has_indexes(t)) {
     std::vector<IndexRow> rows = index_rows(t, item);  // validates first: throws before any change
     delete_index_rows(c, t, k);
-    for (auto& r : rows) {
-      auto& ins = c.prepare(
-          "INSERT INTO ddb_index_items(table_id, index_name, ihk, irk, hk, rk, item, size) VALUES(?,?,?,?,?,?,?,?)");
-      ins.bind(1, t.id).bind(2, r.index).bind_blob(3, r.ihk).bind_blob(4, r.irk).bind_blob(5, k.hk).bind_blob(6, k.rk);
-      ins.bind(7, r.item.dump()).bind(8, static_cast<int64_t>(item_size(r.item)));
-      ins.run();
-    }
+    for (auto& r : rows) put_index_row(c, t, k, r);
   }
   auto& st = c.prepare("INSERT OR REPLACE INTO ddb_items(table_id, hk, rk, item, size) VALUES(?,?,?,?,?)");
   st.bind(1, t.id).bind_blob(2, k.hk).bind_blob(3, k.rk).bind(4, item.dump()).bind(5, static_cast<int64_t>(size));
@@ -148,6 +142,18 @@ void delete_item(Connection& c, const Table& t, const ItemKey& k) {
   auto& st = c.prepare("DELETE FROM ddb_items WHERE table_id=? AND hk=? AND rk=?");
   st.bind(1, t.id).bind_blob(2, k.hk).bind_blob(3, k.rk);
   st.run();
+}
+
+void put_index_row(Connection& c, const Table& t, const ItemKey& k, const IndexRow& r) {
+  auto& ins = c.prepare(
+      "INSERT INTO ddb_index_items(table_id, index_name, ihk, irk, hk, rk, item, size) VALUES(?,?,?,?,?,?,?,?)");
+  ins.bind(1, t.id).bind(2, r.index).bind_blob(3, r.ihk).bind_blob(4, r.irk).bind_blob(5, k.hk).bind_blob(6, k.rk);
+  ins.bind(7, r.item.dump()).bind(8, static_cast<int64_t>(item_size(r.item)));
+  ins.run();
+}
+
+void drop_index(Connection& c, const Table& t, const std::string& index) {
+  c.prepare("DELETE FROM ddb_index_items WHERE table_id=? AND index_name=?").bind_all(t.id, index).run();
 }
 
 Stats index_stats(Connection& c, const Table& t, const std::string& index) {

@@ -62,6 +62,8 @@ std::optional<json> get_item(storage::Connection& c, const Table& t, const ItemK
 void put_item(storage::Connection& c, const Table& t, const ItemKey& k, const json& item, size_t size);
 void delete_item(storage::Connection& c, const Table& t, const ItemKey& k);
 Stats index_stats(storage::Connection& c, const Table& t, const std::string& index);
+void put_index_row(storage::Connection& c, const Table& t, const ItemKey& k, const IndexRow& r);
+void drop_index(storage::Connection& c, const Table& t, const std::string& index);
 // Bounds on the range key bytes of a partition read; absent bounds are open.
 struct KeyRange {
   std::optional<std::string> lo, hi;

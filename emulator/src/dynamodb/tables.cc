@@ -163,9 +163,8 @@ json update_table(Ctx& ctx) {
   if (opt_string(ctx.in, "TableClass"))
     table_class = enum_param(ctx.in, "TableClass", "tableClass", {"STANDARD", "STANDARD_INFREQUENT_ACCESS"}, "");
   reject_streams(ctx.in);
-  if (opt_array(ctx.in, "GlobalSecondaryIndexUpdates"))
-    throw DdbError::validation("GlobalSecondaryIndexUpdates are not supported by this emulator yet");
-  if (mode.empty() && !has_pt && !protect && table_class.empty())
+  const json* gsi_updates = opt_array(ctx.in, "GlobalSecondaryIndexUpdates");
+  if (mode.empty() && !has_pt && !protect && table_class.empty() && !gsi_updates)
     throw DdbError::validation(
         "At least one of ProvisionedThroughput, BillingMode, UpdateStreamEnabled, GlobalSecondaryIndexUpdates or "
         "SSESpecification or ReplicaUpdates is required");
@@ -203,6 +202,7 @@ json update_table(Ctx& ctx) {
     m["BillingMode"] = target;
     if (protect) m["DeletionProtectionEnabled"] = *protect;
     if (!table_class.empty()) m["TableClass"] = table_class;
+    if (gsi_updates) apply_gsi_updates(c, t, *gsi_updates, opt_array(ctx.in, "AttributeDefinitions"));
     store::save_meta(c, t);
     return json{{"TableDescription", describe(c, ctx, t, "ACTIVE")}};
   });
