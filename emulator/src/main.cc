@@ -132,6 +132,8 @@ int main(int argc, char** argv) {
                  "Directory of executables run once, in name order, when the server is ready "
                  "(with AWS_ENDPOINT_URL and test credentials in their environment)")
       ->envname("LOCALAWS_INIT_DIR")->check(CLI::ExistingDirectory);
+  app.add_option("--ttl-interval", cfg.ttl_interval, "Seconds between sweeps deleting expired DynamoDB items (TTL)")
+      ->envname("LOCALAWS_TTL_INTERVAL")->check(CLI::Range(0.05, 86400.0));
   app.add_option("--threads", cfg.threads, "Worker threads (0: 128, enough for many keep-alive connections)")
       ->envname("LOCALAWS_THREADS")->check(CLI::Range(0, 4096));
 

@@ -45,6 +45,9 @@ json scan(Ctx&);
 // transactions.cc
 json transact_write_items(Ctx&);
 json transact_get_items(Ctx&);
+// ttl.cc
+json update_time_to_live(Ctx&);
+json describe_time_to_live(Ctx&);
 // batch.cc
 json batch_get_item(Ctx&);
 json batch_write_item(Ctx&);

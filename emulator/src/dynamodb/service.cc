@@ -1,5 +1,12 @@
 // The DynamoDB JSON 1.0 service: X-Amz-Target -> one handler per operation.
+#include <chrono>
+#include <condition_variable>
+#include <mutex>
+#include <thread>
 #include <unordered_map>
+
+#include "common/time.h"
+#include "dynamodb/ttl.h"
 
 #include "common/crypto.h"
 #include "common/log.h"
@@ -35,6 +42,8 @@ const std::unordered_map<std::string_view, Handler>& handlers() {
       {"TransactGetItems", transact_get_items},
       {"BatchGetItem", batch_get_item},
       {"BatchWriteItem", batch_write_item},
+      {"UpdateTimeToLive", update_time_to_live},
+      {"DescribeTimeToLive", describe_time_to_live},
   };
   return kHandlers;
 }
@@ -79,7 +88,18 @@ constexpr size_t kMaxJsonDepth = 128;
 
 class DdbService : public Service {
  public:
-  explicit DdbService(Runtime& rt) : rt_(rt) { store::migrate(*rt.db); }
+  explicit DdbService(Runtime& rt) : rt_(rt) {
+    store::migrate(*rt.db);
+    sweeper_ = std::thread([this] { sweep_loop(); });
+  }
+  ~DdbService() override {
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      stopping_ = true;
+    }
+    wake_.notify_all();
+    sweeper_.join();
+  }
   const char* name() const override { return "dynamodb"; }
   auth::ServiceKind kind() const override { return auth::ServiceKind::kDynamoDB; }
 
@@ -126,7 +146,27 @@ class DdbService : public Service {
   void collect_live_blobs(std::unordered_set<std::string>&) override {}
 
  private:
+  // Deletes expired items every --ttl-interval seconds until the service is destroyed.
+  void sweep_loop() {
+    auto interval = std::chrono::duration<double>(rt_.config.ttl_interval);
+    std::unique_lock<std::mutex> lock(mu_);
+    while (!wake_.wait_for(lock, interval, [this] { return stopping_; })) {
+      lock.unlock();
+      try {
+        size_t n = sweep_expired_items(*rt_.db, now_ms() / 1000);
+        if (n) log::info("dynamodb: time to live deleted " + std::to_string(n) + " expired items");
+      } catch (const std::exception& e) {
+        log::error(std::string("dynamodb: time-to-live sweep failed: ") + e.what());
+      }
+      lock.lock();
+    }
+  }
+
   Runtime& rt_;
+  std::mutex mu_;
+  std::condition_variable wake_;
+  bool stopping_ = false;
+  std::thread sweeper_;
 };
 
 }  // namespace

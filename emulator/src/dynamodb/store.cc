@@ -45,6 +45,24 @@ Table table_from(const std::string& name, const std::string& id, const std::stri
 }
 }  // namespace
 
+std::vector<Table> tables_with_ttl(Connection& c) {
+  auto& st = c.prepare("SELECT name, table_id, meta FROM ddb_tables WHERE meta LIKE '%\"TimeToLive\"%'");
+  std::vector<Table> out;
+  while (st.step()) {
+    Table t = table_from(st.col_text(0), st.col_text(1), st.col_text(2));
+    if (t.meta["TimeToLive"].value("Enabled", false)) out.push_back(std::move(t));
+  }
+  return out;
+}
+
+bool find_table_by_id(Connection& c, const std::string& table_id) {
+  auto& st = c.prepare("SELECT 1 FROM ddb_tables WHERE table_id=?");
+  st.bind_all(table_id);
+  bool found = st.step();
+  st.reset();
+  return found;
+}
+
 std::optional<Table> find_table(Connection& c, const Ctx& ctx, const std::string& name) {
   auto& st = c.prepare("SELECT table_id, meta FROM ddb_tables WHERE account=? AND region=? AND name=?");
   st.bind_all(ctx.account, ctx.region, name);

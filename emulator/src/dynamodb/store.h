@@ -40,6 +40,9 @@ namespace store {
 
 void migrate(storage::Database& db);
 
+// Every table (of every account and region) whose metadata says time to live is enabled.
+std::vector<Table> tables_with_ttl(storage::Connection& c);
+bool find_table_by_id(storage::Connection& c, const std::string& table_id);
 std::optional<Table> find_table(storage::Connection& c, const Ctx& ctx, const std::string& name);
 // Throws ResourceNotFoundException with `message` when missing.
 Table must_find_table(storage::Connection& c, const Ctx& ctx, const std::string& name,

@@ -21,6 +21,7 @@ struct Config {
   bool access_log = true;
   std::string fixtures;  // a fixture file or directory loaded at start
   std::string init_dir;  // executables run in name order once the server is ready
+  double ttl_interval = 60;  // seconds between DynamoDB time-to-live sweeps
 };
 
 }  // namespace localaws
