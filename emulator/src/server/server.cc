@@ -112,6 +112,23 @@ class ReaderBody : public http::Body {
   std::optional<uint64_t> length_;
 };
 
+// What req.body holds when the ReaderBody is owned by the dispatcher: auth may replace req.body
+// (DynamoDB's JSON is read whole into a StringBody), and the dispatcher still asks the ReaderBody
+// afterwards whether the wire was drained, so it must not die with req.body.
+class BorrowedBody : public http::Body {
+ public:
+  explicit BorrowedBody(http::Body& body) : body_(body) {}
+  std::optional<http::BodyError> read(const http::Sink& sink) override {
+    consumed_ = true;
+    return body_.read(sink);
+  }
+  std::optional<uint64_t> length() const override { return body_.length(); }
+  const std::map<std::string, std::string>& trailers() const override { return body_.trailers(); }
+
+ private:
+  http::Body& body_;
+};
+
 // Which request the current worker thread has dispatched; the error handler must not touch our
 // own 4xx/5xx responses, only the ones cpp-httplib produced before routing.
 thread_local const httplib::Request* t_dispatched = nullptr;
@@ -168,7 +185,8 @@ void Server::stop() {
   if (thread_.joinable()) thread_.join();
 }
 
-static http::Request to_request(const httplib::Request& h, const httplib::ContentReader* reader, ReaderBody** raw) {
+static http::Request to_request(const httplib::Request& h, const httplib::ContentReader* reader,
+                                std::unique_ptr<ReaderBody>& raw) {
   http::Request r;
   r.method = h.method;
   r.target = h.target;
@@ -186,9 +204,8 @@ static http::Request to_request(const httplib::Request& h, const httplib::Conten
   std::optional<uint64_t> len;
   if (auto* cl = r.header("content-length")) len = parse_u64(*cl);
   if (reader) {
-    auto body = std::make_unique<ReaderBody>(*reader, len);
-    *raw = body.get();
-    r.body = std::move(body);
+    raw = std::make_unique<ReaderBody>(*reader, len);
+    r.body = std::make_unique<BorrowedBody>(*raw);
   } else {
     r.body = std::make_unique<http::StringBody>(h.body);
   }
@@ -260,9 +277,9 @@ void Server::install_routes() {
     mreq.ranges.clear();
     mreq.headers.erase("Accept-Encoding");
 
-    // The raw body stays owned by req (auth may wrap it in a decoder) and outlives this call.
-    ReaderBody* raw = nullptr;
-    http::Request req = to_request(hreq, reader, &raw);
+    // The raw body is owned here, not by req: auth may replace req.body (see BorrowedBody).
+    std::unique_ptr<ReaderBody> raw;
+    http::Request req = to_request(hreq, reader, raw);
     http::Response res;
     Service* svc = nullptr;
     auth::Principal principal;
