@@ -218,6 +218,28 @@ class ItemsTest(unittest.TestCase):
                        Expected={"v": {"ComparisonOperator": "GT", "AttributeValueList": [{"N": "3"}]}})
         self.assertEqual(e["Error"]["Code"], "ConditionalCheckFailedException")
 
+    def test_many_requests_on_one_connection(self):
+        """Regression: the request body was freed while the server still read it, corrupting the
+        heap after a few hundred DynamoDB requests on one keep-alive connection."""
+        import http.client
+        from botocore.auth import SigV4Auth
+        from botocore.awsrequest import AWSRequest
+        from botocore.credentials import Credentials
+        host, port = self.server.endpoint.rsplit("/", 1)[1].split(":")
+        conn = http.client.HTTPConnection(host, int(port), timeout=30)
+        signer = SigV4Auth(Credentials("test", "test"), "dynamodb", "us-east-1")
+        for i in range(3000):
+            req = AWSRequest(method="POST", url=self.server.endpoint + "/", data=b"{}",
+                             headers={"X-Amz-Target": "DynamoDB_20120810.ListTables",
+                                      "Content-Type": "application/x-amz-json-1.0"})
+            signer.add_auth(req)
+            conn.request("POST", "/", body=b"{}", headers=dict(req.headers.items()))
+            r = conn.getresponse()
+            body = r.read()
+            self.assertEqual(r.status, 200, (i, body))
+            self.assertIn(b"TableNames", body)
+        conn.close()
+
     def test_bad_input_never_500(self):
         """Malformed members of every kind get a 400 with a DynamoDB error, and the server stays up."""
         import itertools
