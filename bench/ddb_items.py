@@ -57,6 +57,21 @@ def item(worker, n):
             "tags": {"SS": ["wifi", "quiet", "outdoor"]}, "note": {"S": "x" * 100}}
 
 
+def ddb_size(it):
+    """Item size as DynamoDB counts it: names plus values (numbers: 1 byte per 2 digits, + 1)."""
+    n = 0
+    for name, v in it.items():
+        (t, x), = v.items()
+        n += len(name)
+        if t == "S":
+            n += len(x.encode())
+        elif t == "N":
+            n += (len(x.replace(".", "").replace("-", "").strip("0")) + 1) // 2 + 1
+        elif t == "SS":
+            n += sum(len(e.encode()) for e in x)
+    return n
+
+
 def worker(args):
     port, phase, seconds, wid, nkeys = args
     c = Signer(port)
@@ -126,7 +141,7 @@ def main():
     ap.add_argument("--procs", type=int, default=4)
     ap.add_argument("--localaws", default=os.path.join(ROOT, "build/release/emulator/localaws"))
     args = ap.parse_args()
-    size = sum(len(k) + len(json.dumps(v)) for k, v in item(0, 0).items())
+    size = ddb_size(item(0, 0))
     tmp = tempfile.mkdtemp(prefix="localaws-bench-")
     try:
         results = {}
@@ -137,7 +152,7 @@ def main():
         if shutil.which("moto_server"):
             port = free_port()
             results["moto_server"] = bench_server("moto", ["moto_server", "-p", str(port)], port, args.seconds, args.procs)
-        print("DynamoDB items of ~%d bytes (wire JSON), %d client processes, %.0f s per phase" % (size, args.procs, args.seconds))
+        print("DynamoDB items of %d bytes (DynamoDB item size), %d client processes, %.0f s per phase" % (size, args.procs, args.seconds))
         print("%-12s %-8s %10s %9s %9s" % ("server", "op", "req/s", "p50 ms", "p99 ms"))
         for server, ops in results.items():
             for op, r in ops.items():

@@ -124,6 +124,7 @@ def main():
                 t0 = time.time()
                 load_parallel(port, table, partitions, 100)
                 load_s = time.time() - t0
+                c = Signer(port)  # the first connection idled past the keep-alive timeout
                 q = {"TableName": table, "KeyConditionExpression": "pk = :p AND sk BETWEEN :a AND :b",
                      "ExpressionAttributeValues": {":p": {"S": "p%07d" % (partitions // 2)}, ":a": {"N": "10"}, ":b": {"N": "19"}}}
                 assert len(json.loads(c.call("Query", q))["Items"]) == 10
