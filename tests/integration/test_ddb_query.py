@@ -130,6 +130,31 @@ class QueryTest(unittest.TestCase):
         self.assertEqual(len(seen), len(set(seen)))  # disjoint
         self.assertEqual(set(seen), everything)       # and together the table
 
+    def test_pages_stop_after_one_megabyte(self):
+        self.ddb.create_table(TableName="q-big", BillingMode="PAY_PER_REQUEST",
+                              AttributeDefinitions=[{"AttributeName": "pk", "AttributeType": "S"},
+                                                    {"AttributeName": "sk", "AttributeType": "N"}],
+                              KeySchema=[{"AttributeName": "pk", "KeyType": "HASH"}, {"AttributeName": "sk", "KeyType": "RANGE"}])
+        for i in range(7):
+            self.ddb.put_item(TableName="q-big", Item={"pk": {"S": "p"}, "sk": {"N": str(i)}, "d": {"S": "x" * 300000}})
+        r = self.ddb.query(TableName="q-big", KeyConditionExpression="pk = :p", ExpressionAttributeValues={":p": {"S": "p"}})
+        self.assertEqual(r["Count"], 4)  # the 4th item takes the page past 1 MB
+        self.assertEqual(r["LastEvaluatedKey"], {"pk": {"S": "p"}, "sk": {"N": "3"}})
+        items = self.query_all(TableName="q-big", KeyConditionExpression="pk = :p", ExpressionAttributeValues={":p": {"S": "p"}})
+        self.assertEqual([i["sk"]["N"] for i in items], [str(i) for i in range(7)])
+        # BatchGetItem stops at 16 MB and hands back the rest as UnprocessedKeys.
+        for i in range(7, 60):
+            self.ddb.put_item(TableName="q-big", Item={"pk": {"S": "p"}, "sk": {"N": str(i)}, "d": {"S": "x" * 399000}})
+        keys = [{"pk": {"S": "p"}, "sk": {"N": str(i)}} for i in range(60)]
+        r = self.ddb.batch_get_item(RequestItems={"q-big": {"Keys": keys, "ProjectionExpression": "sk"}})
+        got = [i["sk"]["N"] for i in r["Responses"]["q-big"]]
+        left = r["UnprocessedKeys"]["q-big"]
+        self.assertTrue(left["Keys"])
+        self.assertEqual(left["ProjectionExpression"], "sk")
+        r = self.ddb.batch_get_item(RequestItems=r["UnprocessedKeys"])
+        got += [i["sk"]["N"] for i in r["Responses"]["q-big"]]
+        self.assertEqual(sorted(got, key=int), [str(i) for i in range(60)])
+
     def test_key_condition_errors(self):
         def err(**kw):
             with self.assertRaises(botocore.exceptions.ClientError) as cm:
