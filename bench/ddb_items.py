@@ -115,24 +115,29 @@ def wait_up(port, proc):
     raise SystemExit("server did not start")
 
 
-def bench_server(name, cmd, port, seconds, procs):
+def run_server(cmd, port, fn):
+    """Starts a server, runs fn(port) against it, and stops it."""
     p = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
         wait_up(port, p)
-        Signer(port).call("CreateTable", {
-            "TableName": "bench", "BillingMode": "PAY_PER_REQUEST",
-            "AttributeDefinitions": [{"AttributeName": "pk", "AttributeType": "S"}],
-            "KeySchema": [{"AttributeName": "pk", "KeyType": "HASH"}]})
-        put = run_phase(port, "PutItem", seconds, procs, 0)
-        nkeys = max(1, put["min_per_proc"])
-        get = run_phase(port, "GetItem", seconds, procs, nkeys)
-        return {"PutItem": put, "GetItem": get}
+        return fn(port)
     finally:
         p.terminate()
         try:
-            p.wait(20)
+            p.wait(30)
         except subprocess.TimeoutExpired:
             p.kill()
+
+
+def put_then_get(port, seconds, procs):
+    Signer(port).call("CreateTable", {
+        "TableName": "bench", "BillingMode": "PAY_PER_REQUEST",
+        "AttributeDefinitions": [{"AttributeName": "pk", "AttributeType": "S"}],
+        "KeySchema": [{"AttributeName": "pk", "KeyType": "HASH"}]})
+    put = run_phase(port, "PutItem", seconds, procs, 0)
+    nkeys = max(1, put["min_per_proc"])
+    get = run_phase(port, "GetItem", seconds, procs, nkeys)
+    return {"PutItem": put, "GetItem": get}
 
 
 def main():
@@ -146,12 +151,12 @@ def main():
     try:
         results = {}
         port = free_port()
-        results["localaws"] = bench_server("localaws", [args.localaws, "--port", str(port), "--data-dir",
-                                                         os.path.join(tmp, "data"), "--log-level", "warn"],
-                                           port, args.seconds, args.procs)
+        bench = lambda p: put_then_get(p, args.seconds, args.procs)  # noqa: E731
+        results["localaws"] = run_server([args.localaws, "--port", str(port), "--data-dir", os.path.join(tmp, "data"),
+                                          "--log-level", "warn"], port, bench)
         if shutil.which("moto_server"):
             port = free_port()
-            results["moto_server"] = bench_server("moto", ["moto_server", "-p", str(port)], port, args.seconds, args.procs)
+            results["moto_server"] = run_server(["moto_server", "-p", str(port)], port, bench)
         print("DynamoDB items of %d bytes (DynamoDB item size), %d client processes, %.0f s per phase" % (size, args.procs, args.seconds))
         print("%-12s %-8s %10s %9s %9s" % ("server", "op", "req/s", "p50 ms", "p99 ms"))
         for server, ops in results.items():

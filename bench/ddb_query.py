@@ -13,12 +13,11 @@ import multiprocessing
 import os
 import shutil
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
 
-from ddb_items import ROOT, Signer, wait_up
+from ddb_items import ROOT, Signer, run_server
 from startup import free_port
 
 
@@ -83,19 +82,6 @@ def query_and_scan(port, seconds):
 
     out["Scan page of 100"] = timed(scan_page, seconds)
     return out
-
-
-def run_server(cmd, port, fn):
-    p = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    try:
-        wait_up(port, p)
-        return fn(port)
-    finally:
-        p.terminate()
-        try:
-            p.wait(30)
-        except subprocess.TimeoutExpired:
-            p.kill()
 
 
 def main():

@@ -1,11 +1,15 @@
-"""Raw DynamoDB JSON requests, SigV4-signed with botocore, for tests that must send bodies no SDK
-would build (malformed JSON, wrong member types)."""
+"""Shared pieces of the DynamoDB integration tests: a test case with its own server, table
+creation, and raw JSON requests SigV4-signed with botocore for bodies no SDK would build."""
+import unittest
 import urllib.error
 import urllib.request
 
+import botocore.exceptions
 from botocore.auth import SigV4Auth
 from botocore.awsrequest import AWSRequest
 from botocore.credentials import Credentials
+
+from localaws_support import LocalAws
 
 
 def raw_call(server, operation, body, region="us-east-1", sign=True):
@@ -22,3 +26,33 @@ def raw_call(server, operation, body, region="us-east-1", sign=True):
             return resp.status, dict(resp.headers), resp.read()
     except urllib.error.HTTPError as e:
         return e.code, dict(e.headers), e.read()
+
+
+class DdbTestCase(unittest.TestCase):
+    """One localaws per test class (in memory unless the class says otherwise) and a DynamoDB
+    client; subclasses create their tables in setUpClass after calling super()."""
+    in_memory = True
+    server_args = ()
+
+    @classmethod
+    def setUpClass(cls):
+        cls.server = LocalAws(*cls.server_args, in_memory=cls.in_memory).start()
+        cls.ddb = cls.server.boto3_client("dynamodb")
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.server.close()
+
+    def client_error(self, fn, **kw):
+        """Calls fn(**kw), which must fail; returns the error response."""
+        with self.assertRaises(botocore.exceptions.ClientError) as cm:
+            fn(**kw)
+        return cm.exception.response
+
+
+def create_table(ddb, name, keys=(("pk", "S"),), extra_defs=(), **members):
+    """CreateTable (on demand) with key attributes (name, type): the hash key, then the range key."""
+    defs = [{"AttributeName": n, "AttributeType": t} for n, t in list(keys) + list(extra_defs)]
+    schema = [{"AttributeName": n, "KeyType": kt} for (n, _), kt in zip(keys, ("HASH", "RANGE"))]
+    return ddb.create_table(TableName=name, BillingMode="PAY_PER_REQUEST", AttributeDefinitions=defs,
+                            KeySchema=schema, **members)

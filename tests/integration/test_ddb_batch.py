@@ -1,29 +1,19 @@
 """BatchGetItem / BatchWriteItem through the boto3 client and the resource batch_writer."""
 import unittest
 
-import botocore.exceptions
-
-from localaws_support import LocalAws
+from ddb_support import DdbTestCase, create_table
 
 
-class BatchTest(unittest.TestCase):
+class BatchTest(DdbTestCase):
     @classmethod
     def setUpClass(cls):
-        cls.server = LocalAws(in_memory=True).start()
-        cls.ddb = cls.server.boto3_client("dynamodb")
+        super().setUpClass()
         for name in ("b-one", "b-two"):
-            cls.ddb.create_table(TableName=name, BillingMode="PAY_PER_REQUEST",
-                                 AttributeDefinitions=[{"AttributeName": "pk", "AttributeType": "S"}],
-                                 KeySchema=[{"AttributeName": "pk", "KeyType": "HASH"}])
-
-    @classmethod
-    def tearDownClass(cls):
-        cls.server.close()
+            create_table(cls.ddb, name)
 
     def error(self, fn, **kw):
-        with self.assertRaises(botocore.exceptions.ClientError) as cm:
-            fn(**kw)
-        return cm.exception.response["Error"]["Code"], cm.exception.response["Error"]["Message"]
+        e = self.client_error(fn, **kw)["Error"]
+        return e["Code"], e["Message"]
 
     def test_write_then_get_across_tables(self):
         r = self.ddb.batch_write_item(RequestItems={

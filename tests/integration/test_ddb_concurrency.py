@@ -7,23 +7,18 @@ import unittest
 
 import botocore.exceptions
 
-from localaws_support import LocalAws
+from ddb_support import DdbTestCase, create_table
 
 WORKERS = 16
 
 
-class ConcurrencyTest(unittest.TestCase):
-    @classmethod
-    def setUpClass(cls):
-        cls.server = LocalAws().start()  # file-backed: WAL with concurrent readers, as in normal use
-        ddb = cls.server.boto3_client("dynamodb")
-        ddb.create_table(TableName="race", BillingMode="PAY_PER_REQUEST",
-                         AttributeDefinitions=[{"AttributeName": "pk", "AttributeType": "S"}],
-                         KeySchema=[{"AttributeName": "pk", "KeyType": "HASH"}])
+class ConcurrencyTest(DdbTestCase):
+    in_memory = False  # file-backed: WAL with concurrent readers, as in normal use
 
     @classmethod
-    def tearDownClass(cls):
-        cls.server.close()
+    def setUpClass(cls):
+        super().setUpClass()
+        create_table(cls.ddb, "race")
 
     def run_all(self, fn, count):
         clients = [self.server.boto3_client("dynamodb") for _ in range(WORKERS)]

@@ -6,7 +6,7 @@ import unittest
 
 import botocore.exceptions
 
-from localaws_support import LocalAws
+from ddb_support import DdbTestCase
 
 
 def S(v):
@@ -18,11 +18,10 @@ def N(v):
     return {"N": s[:-2] if s.endswith(".0") else s}
 
 
-class IndexesTest(unittest.TestCase):
+class IndexesTest(DdbTestCase):
     @classmethod
     def setUpClass(cls):
-        cls.server = LocalAws(in_memory=True).start()
-        cls.ddb = cls.server.boto3_client("dynamodb")
+        super().setUpClass()
         cls.ddb.create_table(
             TableName="shops", BillingMode="PAY_PER_REQUEST",
             AttributeDefinitions=[{"AttributeName": a, "AttributeType": t} for a, t in
@@ -36,10 +35,6 @@ class IndexesTest(unittest.TestCase):
             LocalSecondaryIndexes=[
                 {"IndexName": "by-opened", "Projection": {"ProjectionType": "KEYS_ONLY"},
                  "KeySchema": [{"AttributeName": "city", "KeyType": "HASH"}, {"AttributeName": "opened", "KeyType": "RANGE"}]}])
-
-    @classmethod
-    def tearDownClass(cls):
-        cls.server.close()
 
     def query_all(self, **kw):
         return [i for p in self.ddb.get_paginator("query").paginate(TableName="shops", **kw) for i in p.get("Items", [])]

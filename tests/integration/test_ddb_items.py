@@ -3,18 +3,15 @@ with boto3.dynamodb.conditions (Key / Attr builders)."""
 import decimal
 import unittest
 
-import botocore.exceptions
 from boto3.dynamodb.conditions import Attr
 
-from ddb_support import raw_call
-from localaws_support import LocalAws
+from ddb_support import DdbTestCase, raw_call
 
 
-class ItemsTest(unittest.TestCase):
+class ItemsTest(DdbTestCase):
     @classmethod
     def setUpClass(cls):
-        cls.server = LocalAws(in_memory=True).start()
-        cls.ddb = cls.server.boto3_client("dynamodb")
+        super().setUpClass()
         cls.res = cls.server.boto3_resource("dynamodb")
         cls.ddb.create_table(TableName="items", BillingMode="PAY_PER_REQUEST",
                              AttributeDefinitions=[{"AttributeName": "pk", "AttributeType": "S"},
@@ -32,14 +29,8 @@ class ItemsTest(unittest.TestCase):
                                                                    {"AttributeName": "l", "KeyType": "RANGE"}]}])
         cls.table = cls.res.Table("items")
 
-    @classmethod
-    def tearDownClass(cls):
-        cls.server.close()
-
     def error(self, fn, **kw):
-        with self.assertRaises(botocore.exceptions.ClientError) as cm:
-            fn(**kw)
-        return cm.exception.response
+        return self.client_error(fn, **kw)
 
     def msg(self, fn, **kw):
         e = self.error(fn, **kw)["Error"]

@@ -7,7 +7,7 @@ import unittest
 import botocore.exceptions
 from boto3.dynamodb.conditions import Attr, Key
 
-from localaws_support import LocalAws
+from ddb_support import DdbTestCase
 
 NUMBERS = ["-1E+100", "-1000", "-10.5", "-10.25", "-10", "-2", "-1.5", "-1", "-0.001", "-1E-100", "0", "1E-100",
            "0.001", "0.5", "1", "1.5", "1.51", "2", "10", "10.25", "100", "1000", "123456789012345678901234567890",
@@ -22,11 +22,10 @@ def plain(n):
     return s.rstrip("0").rstrip(".") if "." in s else s
 
 
-class QueryTest(unittest.TestCase):
+class QueryTest(DdbTestCase):
     @classmethod
     def setUpClass(cls):
-        cls.server = LocalAws(in_memory=True).start()
-        cls.ddb = cls.server.boto3_client("dynamodb")
+        super().setUpClass()
         for name, t in (("q-num", "N"), ("q-str", "S"), ("q-bin", "B")):
             cls.ddb.create_table(TableName=name, BillingMode="PAY_PER_REQUEST",
                                  AttributeDefinitions=[{"AttributeName": "pk", "AttributeType": "S"},
@@ -43,10 +42,6 @@ class QueryTest(unittest.TestCase):
                 cls.ddb.put_item(TableName="q-str", Item={"pk": {"S": "p"}, "sk": {"S": s}})
         for b in reversed(BINARIES):
             cls.ddb.put_item(TableName="q-bin", Item={"pk": {"S": "p"}, "sk": {"B": b}})
-
-    @classmethod
-    def tearDownClass(cls):
-        cls.server.close()
 
     def query_all(self, **kw):
         pages = self.ddb.get_paginator("query").paginate(**kw)

@@ -1,9 +1,7 @@
 """DynamoDB table operations through boto3 and the aws CLI against a real localaws."""
 import unittest
 
-import botocore.exceptions
-
-from ddb_support import raw_call
+from ddb_support import DdbTestCase, raw_call
 from localaws_support import LocalAws
 
 
@@ -15,20 +13,13 @@ def defs(**types):
     return [{"AttributeName": n, "AttributeType": t} for n, t in types.items()]
 
 
-class TablesTest(unittest.TestCase):
+class TablesTest(DdbTestCase):
     @classmethod
     def setUpClass(cls):
-        cls.server = LocalAws(in_memory=True).start()
-        cls.ddb = cls.server.boto3_client("dynamodb")
-
-    @classmethod
-    def tearDownClass(cls):
-        cls.server.close()
+        super().setUpClass()
 
     def error(self, fn, **kw):
-        with self.assertRaises(botocore.exceptions.ClientError) as cm:
-            fn(**kw)
-        e = cm.exception.response
+        e = self.client_error(fn, **kw)
         return e["Error"]["Code"], e["Error"]["Message"], e["ResponseMetadata"]["HTTPStatusCode"]
 
     def create(self, name, **kw):

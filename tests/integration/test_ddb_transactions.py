@@ -6,7 +6,7 @@ import unittest
 
 import botocore.exceptions
 
-from localaws_support import LocalAws
+from ddb_support import DdbTestCase, create_table
 
 
 def S(v):
@@ -17,19 +17,14 @@ def N(v):
     return {"N": str(v)}
 
 
-class TransactionsTest(unittest.TestCase):
-    @classmethod
-    def setUpClass(cls):
-        cls.server = LocalAws().start()
-        cls.ddb = cls.server.boto3_client("dynamodb")
-        for name in ("tx-a", "tx-b"):
-            cls.ddb.create_table(TableName=name, BillingMode="PAY_PER_REQUEST",
-                                 AttributeDefinitions=[{"AttributeName": "pk", "AttributeType": "S"}],
-                                 KeySchema=[{"AttributeName": "pk", "KeyType": "HASH"}])
+class TransactionsTest(DdbTestCase):
+    in_memory = False
 
     @classmethod
-    def tearDownClass(cls):
-        cls.server.close()
+    def setUpClass(cls):
+        super().setUpClass()
+        for name in ("tx-a", "tx-b"):
+            create_table(cls.ddb, name)
 
     def get(self, table, pk):
         return self.ddb.get_item(TableName=table, Key={"pk": S(pk)}, ConsistentRead=True).get("Item")

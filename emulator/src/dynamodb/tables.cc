@@ -53,29 +53,22 @@ json describe(storage::Connection& c, const Ctx& ctx, const Table& t, const char
   };
   if (m.contains("LastUpdateToPayPerRequestDateTime"))
     d["BillingModeSummary"]["LastUpdateToPayPerRequestDateTime"] = m["LastUpdateToPayPerRequestDateTime"];
-  if (m.contains("LocalSecondaryIndexes")) {
-    json l = json::array();
-    for (auto idx : m["LocalSecondaryIndexes"]) {
+  for (const char* kind : {"LocalSecondaryIndexes", "GlobalSecondaryIndexes"}) {
+    if (!m.contains(kind)) continue;
+    bool global = kind[0] == 'G';
+    json list = json::array();
+    for (auto idx : m[kind]) {
+      if (global) {
+        idx["IndexStatus"] = "ACTIVE";
+        idx["ProvisionedThroughput"] = throughput_description(json::object(), idx.value("ProvisionedThroughput", json()));
+      }
       auto s = store::index_stats(c, t, idx["IndexName"]);
       idx["IndexSizeBytes"] = s.bytes;
       idx["ItemCount"] = s.items;
       idx["IndexArn"] = arn + "/index/" + idx["IndexName"].get<std::string>();
-      l.push_back(idx);
+      list.push_back(idx);
     }
-    d["LocalSecondaryIndexes"] = l;
-  }
-  if (m.contains("GlobalSecondaryIndexes")) {
-    json g = json::array();
-    for (auto idx : m["GlobalSecondaryIndexes"]) {
-      idx["IndexStatus"] = "ACTIVE";
-      idx["ProvisionedThroughput"] = throughput_description(json::object(), idx.value("ProvisionedThroughput", json()));
-      auto s = store::index_stats(c, t, idx["IndexName"]);
-      idx["IndexSizeBytes"] = s.bytes;
-      idx["ItemCount"] = s.items;
-      idx["IndexArn"] = arn + "/index/" + idx["IndexName"].get<std::string>();
-      g.push_back(idx);
-    }
-    d["GlobalSecondaryIndexes"] = g;
+    d[kind] = list;
   }
   return d;
 }
