@@ -142,7 +142,11 @@ class DdbService : public Service {
     // Go SDK v2 verifies this: CRC32 of the exact body bytes, in decimal.
     res.set_header("X-Amz-Crc32", std::to_string(crc32_update(0, res.body.data(), res.body.size())));
   }
-  void reset() override { rt_.db->clear_tables("ddb_"); }
+  void reset() override {
+    rt_.db->clear_tables("ddb_");
+    forget_transaction_tokens();
+  }
+  void reload() override { forget_transaction_tokens(); }
   void collect_live_blobs(std::unordered_set<std::string>&) override {}
 
  private:

@@ -100,6 +100,10 @@ class Idempotency {
                      "The request uses the same client token as a previous, but non-identical request.");
     return it->second.response;
   }
+  void clear() {
+    std::lock_guard<std::mutex> lock(mu_);
+    entries_.clear();
+  }
   void remember(const std::string& key, const std::string& digest, const json& response) {
     std::lock_guard<std::mutex> lock(mu_);
     entries_[key] = {digest, response, std::chrono::steady_clock::now() + std::chrono::minutes(10)};
@@ -135,6 +139,8 @@ json capacity_list(const std::map<std::string, double>& units, const char* split
 }
 
 }  // namespace
+
+void forget_transaction_tokens() { idempotency().clear(); }
 
 json transact_write_items(Ctx& ctx) {
   std::vector<Action> actions = parse_write_actions(ctx.in);
