@@ -141,6 +141,8 @@ int main(int argc, char** argv) {
                  "Require this token (Authorization: Bearer TOKEN or X-Localaws-Token: TOKEN) for the "
                  "control API /_localaws/* except GET /_localaws/health")
       ->envname("LOCALAWS_CONTROL_TOKEN");
+  app.add_option("--ttl-interval", cfg.ttl_interval, "Seconds between sweeps deleting expired DynamoDB items (TTL)")
+      ->envname("LOCALAWS_TTL_INTERVAL")->check(CLI::Range(0.05, 86400.0));
   app.add_option("--threads", cfg.threads, "Worker threads (0: 128, enough for many keep-alive connections)")
       ->envname("LOCALAWS_THREADS")->check(CLI::Range(0, 4096));
 

@@ -25,6 +25,7 @@ struct Config {
   // "X-Localaws-Token: <token>": on a shared CI host anyone who can reach the port could
   // otherwise reset or restore everyone's data.
   std::string control_token;
+  double ttl_interval = 60;  // seconds between DynamoDB time-to-live sweeps
 };
 
 }  // namespace localaws

@@ -74,24 +74,17 @@ class ConnectionTracker {
 };
 ConnectionTracker g_connections;
 
-// How far a request's raw body was read. It lives in dispatch, not in the body: auth may replace
-// the body (DynamoDB reads it into a string) and free the reader body before dispatch looks.
-struct RawBodyState {
-  bool started = false;
-  bool complete = false;
-};
-
 // The body of a request whose handler got cpp-httplib's ContentReader: bytes are pushed to our
 // sink as they arrive, never collected.
 class ReaderBody : public http::Body {
  public:
-  ReaderBody(const httplib::ContentReader& reader, std::optional<uint64_t> length, RawBodyState& state)
-      : reader_(reader), length_(length), state_(state) {}
+  ReaderBody(const httplib::ContentReader& reader, std::optional<uint64_t> length)
+      : reader_(reader), length_(length) {}
   std::optional<http::BodyError> read(const http::Sink& sink) override {
     consumed_ = true;
     bool sink_refused = false;
     uint64_t got = 0;
-    state_.started = true;
+    started_ = true;
     bool ok = reader_([&](const char* data, size_t len) {
       got += len;
       if (!sink(data, len)) {
@@ -101,7 +94,7 @@ class ReaderBody : public http::Body {
       return true;
     });
     if (sink_refused) return http::BodyError::aborted();
-    state_.complete = ok;
+    complete_ = ok;
     if (!ok || (length_ && got != *length_)) {
       return http::BodyError{400, "IncompleteBody",
                              "You did not provide the number of bytes specified by the Content-Length HTTP header"};
@@ -109,11 +102,31 @@ class ReaderBody : public http::Body {
     return std::nullopt;
   }
   std::optional<uint64_t> length() const override { return length_; }
+  // Reading began but did not reach the end: what is left on the wire is not a request.
+  bool partly_read() const { return started_ && !complete_; }
 
  private:
+  bool started_ = false;
+  bool complete_ = false;
   const httplib::ContentReader& reader_;
   std::optional<uint64_t> length_;
-  RawBodyState& state_;
+};
+
+// What req.body holds when the ReaderBody is owned by the dispatcher: auth may replace req.body
+// (DynamoDB's JSON is read whole into a StringBody), and the dispatcher still asks the ReaderBody
+// afterwards whether the wire was drained, so it must not die with req.body.
+class BorrowedBody : public http::Body {
+ public:
+  explicit BorrowedBody(http::Body& body) : body_(body) {}
+  std::optional<http::BodyError> read(const http::Sink& sink) override {
+    consumed_ = true;
+    return body_.read(sink);
+  }
+  std::optional<uint64_t> length() const override { return body_.length(); }
+  const std::map<std::string, std::string>& trailers() const override { return body_.trailers(); }
+
+ private:
+  http::Body& body_;
 };
 
 // Which request the current worker thread has dispatched; the error handler must not touch our
@@ -172,13 +185,8 @@ void Server::stop() {
   if (thread_.joinable()) thread_.join();
 }
 
-static std::optional<uint64_t> content_length(const http::Request& r) {
-  if (auto* cl = r.header("content-length")) return parse_u64(*cl);
-  return std::nullopt;
-}
-
 static http::Request to_request(const httplib::Request& h, const httplib::ContentReader* reader,
-                                RawBodyState& raw) {
+                                std::unique_ptr<ReaderBody>& raw) {
   http::Request r;
   r.method = h.method;
   r.target = h.target;
@@ -193,8 +201,11 @@ static http::Request to_request(const httplib::Request& h, const httplib::Conten
   r.remote_addr = h.remote_addr;
   r.request_id = random_hex(8);
   for (auto& c : r.request_id) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  std::optional<uint64_t> len;
+  if (auto* cl = r.header("content-length")) len = parse_u64(*cl);
   if (reader) {
-    r.body = std::make_unique<ReaderBody>(*reader, content_length(r), raw);
+    raw = std::make_unique<ReaderBody>(*reader, len);
+    r.body = std::make_unique<BorrowedBody>(*raw);
   } else {
     r.body = std::make_unique<http::StringBody>(h.body);
   }
@@ -266,8 +277,8 @@ void Server::install_routes() {
     mreq.ranges.clear();
     mreq.headers.erase("Accept-Encoding");
 
-    // The raw body is owned by req (auth may wrap it in a decoder, or read and replace it).
-    RawBodyState raw;
+    // The raw body is owned here, not by req: auth may replace req.body (see BorrowedBody).
+    std::unique_ptr<ReaderBody> raw;
     http::Request req = to_request(hreq, reader, raw);
     http::Response res;
     Service* svc = nullptr;
@@ -305,15 +316,15 @@ void Server::install_routes() {
       }
     }
     // An unread body would be parsed as the next request: drain small ones, close otherwise.
-    if (reader && !raw.started) {
-      auto len = content_length(req);
+    if (raw && !raw->consumed()) {
+      auto len = raw->length();
       if (len && *len <= (8u << 20)) {
-        ReaderBody(*reader, len, raw).read([](const char*, size_t) { return true; });
+        raw->read([](const char*, size_t) { return true; });
       } else if (len.value_or(0) > 0 || req.has_header("transfer-encoding")) {
         res.close_connection = true;
       }
     }
-    if (reader && raw.started && !raw.complete) res.close_connection = true;
+    if (raw && raw->partly_read()) res.close_connection = true;
     uint64_t sent = res.file ? res.file->length : res.body.size();
     std::string op = res.operation.empty() ? "-" : res.operation;
     int status = res.status;
