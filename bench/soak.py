@@ -139,7 +139,7 @@ def main():
     args = ap.parse_args()
     if args.localaws:
         os.environ["LOCALAWS_BIN"] = args.localaws
-    srv = LocalAws("--log-level", "warn").start()
+    srv = LocalAws().start()
     try:
         pid = srv.proc.pid
         srv.boto3_client("s3").create_bucket(Bucket="soak")
