@@ -35,6 +35,26 @@ class S3TestCase(unittest.TestCase):
         self.s3.create_bucket(Bucket=name)
         return name
 
+    def signed(self, method, path, body=b"", headers=None):
+        """Sends a SigV4-signed request with the raw path exactly as given; returns (status,
+        headers, body)."""
+        import http.client
+        import botocore.auth
+        import botocore.awsrequest
+        import botocore.credentials
+        hdrs = {"x-amz-content-sha256": "UNSIGNED-PAYLOAD"}
+        hdrs.update(headers or {})
+        req = botocore.awsrequest.AWSRequest(method=method, url=self.server.endpoint + path, data=body, headers=hdrs)
+        botocore.auth.S3SigV4Auth(botocore.credentials.Credentials("test", "test"), "s3",
+                                  "us-east-1").add_auth(req)
+        conn = http.client.HTTPConnection(self.server.endpoint.split("//")[1], timeout=30)
+        try:
+            conn.request(method, path, body=body, headers=dict(req.headers))
+            r = conn.getresponse()
+            return r.status, {k.lower(): v for k, v in r.getheaders()}, r.read()
+        finally:
+            conn.close()
+
     def assertError(self, code, fn, *args, status=None, **kw):
         import botocore.exceptions
         with self.assertRaises(botocore.exceptions.ClientError) as cm:
