@@ -36,6 +36,16 @@ class BucketTests(S3TestCase):
         head = eu.head_bucket(Bucket=other)
         self.assertEqual(head["ResponseMetadata"]["HTTPHeaders"]["x-amz-bucket-region"], "eu-west-1")
 
+    def test_regional_endpoint_needs_its_own_constraint(self):
+        eu = self.server.boto3_client("s3", region="eu-west-1")
+        self.assertError("IllegalLocationConstraintException", eu.create_bucket, Bucket="no-constraint-eu",
+                         status=400)
+        self.assertError("IllegalLocationConstraintException", eu.create_bucket, Bucket="wrong-constraint-eu",
+                         CreateBucketConfiguration={"LocationConstraint": "ap-south-1"}, status=400)
+        # us-east-1 (the global endpoint) may create buckets in other regions.
+        self.s3.create_bucket(Bucket="from-global-to-ap", CreateBucketConfiguration={"LocationConstraint": "ap-south-1"})
+        self.assertEqual(self.s3.get_bucket_location(Bucket="from-global-to-ap")["LocationConstraint"], "ap-south-1")
+
     def test_explicit_us_east_1_constraint_is_invalid(self):
         self.assertError("InvalidLocationConstraint", self.s3.create_bucket, Bucket="loc-us-east-1-x",
                          CreateBucketConfiguration={"LocationConstraint": "us-east-1"}, status=400)

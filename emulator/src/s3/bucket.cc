@@ -23,6 +23,19 @@ bool plausible_region(const std::string& r) {
   return r.find('-') != std::string::npos;
 }
 
+// The region the client signed for (credential scope of the header or presigned query), or "".
+std::string signing_region(const http::Request& req) {
+  std::string cred;
+  if (auto* a = req.header("authorization")) {
+    auto p = a->find("Credential=");
+    if (p != std::string::npos) cred = a->substr(p + 11, a->find_first_of(", ", p) - p - 11);
+  } else if (auto* q = req.query_param("X-Amz-Credential")) {
+    cred = *q;
+  }
+  auto parts = split(cred, '/');  // AKID/date/region/s3/aws4_request
+  return parts.size() >= 5 ? parts[parts.size() - 3] : "";
+}
+
 // The LocationConstraint of a CreateBucketConfiguration body, or "" when there is none.
 std::string location_constraint(Ctx& c) {
   std::string body;
@@ -73,6 +86,14 @@ void create_bucket(Ctx& c) {
   // us-east-1 has no LocationConstraint: naming it explicitly is an error on AWS.
   if (!lc.empty() && (lc == "us-east-1" || !plausible_region(lc)))
     throw S3Error("InvalidLocationConstraint").with("LocationConstraint", lc);
+  // A regional endpoint (signed for a region other than us-east-1) only creates buckets in its
+  // own region, and wants it named.
+  std::string signed_for = signing_region(c.req);
+  if (!signed_for.empty() && signed_for != "us-east-1" && lc != signed_for) {
+    throw S3Error("IllegalLocationConstraintException",
+                  "The " + (lc.empty() ? std::string("unspecified") : lc) +
+                      " location constraint is incompatible for the region specific endpoint this request was sent to.");
+  }
   Bucket b{c.bucket, lc.empty() ? c.rt.config.region : lc, owner_of(c.who), c.now_ms};
   Bucket existing;
   // ---- checks end; the bucket is created here ----
