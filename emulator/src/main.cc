@@ -7,6 +7,12 @@
 #include <fstream>
 #include <iostream>
 #include <thread>
+#include <vector>
+#include <algorithm>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "control/fixtures.h"
 
 #include "common/log.h"
 #include "server/server.h"
@@ -29,6 +35,55 @@ void install_signal_thread() {
     localaws::log::info(std::string("received ") + (sig == SIGINT ? "SIGINT" : "SIGTERM") + ", shutting down");
     if (g_server) g_server->stop();
   }).detach();
+}
+
+// Runs every executable file of `dir` in name order, as LocalStack's ready.d does, with the
+// endpoint and default credentials in its environment. A failing script is logged, not fatal.
+void run_init_scripts(const std::string& dir, const std::string& endpoint, const std::string& region) {
+  std::vector<std::filesystem::path> scripts;
+  for (auto& e : std::filesystem::directory_iterator(dir)) {
+    if (e.is_regular_file() && ::access(e.path().c_str(), X_OK) == 0) scripts.push_back(e.path());
+  }
+  std::sort(scripts.begin(), scripts.end());
+  // The environment is built before fork(): after it, only async-signal-safe calls are allowed.
+  std::vector<std::string> env_strings;
+  for (char** e = environ; *e; e++) {
+    std::string kv = *e;
+    if (kv.rfind("AWS_ENDPOINT_URL=", 0) == 0 || kv.rfind("LOCALAWS_ENDPOINT=", 0) == 0) continue;
+    env_strings.push_back(kv);
+  }
+  env_strings.push_back("AWS_ENDPOINT_URL=" + endpoint);
+  env_strings.push_back("LOCALAWS_ENDPOINT=" + endpoint);
+  for (const char* k : {"AWS_ACCESS_KEY_ID=test", "AWS_SECRET_ACCESS_KEY=test"}) {
+    std::string name = std::string(k).substr(0, std::string(k).find('=') + 1);
+    if (!getenv(name.substr(0, name.size() - 1).c_str())) env_strings.push_back(k);
+  }
+  if (!getenv("AWS_DEFAULT_REGION")) env_strings.push_back("AWS_DEFAULT_REGION=" + region);
+  if (!getenv("AWS_REGION")) env_strings.push_back("AWS_REGION=" + region);
+  std::vector<char*> envp;
+  for (auto& kv : env_strings) envp.push_back(kv.data());
+  envp.push_back(nullptr);
+  for (auto& script : scripts) {
+    std::string path = script.string();
+    pid_t pid = fork();
+    if (pid == 0) {
+      sigset_t none;
+      sigemptyset(&none);
+      pthread_sigmask(SIG_SETMASK, &none, nullptr);
+      char* argv[] = {path.data(), nullptr};
+      execve(path.c_str(), argv, envp.data());
+      _exit(127);
+    }
+    int status = 0;
+    if (pid > 0) waitpid(pid, &status, 0);
+    int code = pid > 0 && WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+    if (code == 0) {
+      localaws::log::info("init script " + script.filename().string() + " finished");
+    } else {
+      localaws::log::warn("init script " + script.filename().string() + " failed with exit code " +
+                          std::to_string(code));
+    }
+  }
 }
 
 }  // namespace
@@ -70,6 +125,15 @@ int main(int argc, char** argv) {
       ->envname("LOCALAWS_READY_FILE");
   app.add_flag("--print-endpoint", print_endpoint, "Print only the endpoint on stdout once listening")
       ->envname("LOCALAWS_PRINT_ENDPOINT");
+  app.add_option("--fixtures", cfg.fixtures,
+                 "Fixture file or directory (*.json, loaded in name order) to load at start; see docs/fixtures.md")
+      ->envname("LOCALAWS_FIXTURES")->check(CLI::ExistingPath);
+  app.add_option("--init-dir", cfg.init_dir,
+                 "Directory of executables run once, in name order, when the server is ready "
+                 "(with AWS_ENDPOINT_URL and test credentials in their environment)")
+      ->envname("LOCALAWS_INIT_DIR")->check(CLI::ExistingDirectory);
+  app.add_option("--ttl-interval", cfg.ttl_interval, "Seconds between sweeps deleting expired DynamoDB items (TTL)")
+      ->envname("LOCALAWS_TTL_INTERVAL")->check(CLI::Range(0.05, 86400.0));
   app.add_option("--threads", cfg.threads, "Worker threads (0: 128, enough for many keep-alive connections)")
       ->envname("LOCALAWS_THREADS")->check(CLI::Range(0, 4096));
 
@@ -104,6 +168,15 @@ int main(int argc, char** argv) {
   }
   g_server = server.get();
   std::string endpoint = server->endpoint();
+  if (!cfg.fixtures.empty()) {
+    try {
+      auto stats = control::load_fixture_path(server->runtime(), cfg.fixtures);
+      log::info("fixtures loaded from " + cfg.fixtures + ": " + stats.to_json().dump());
+    } catch (const std::exception& e) {
+      std::fprintf(stderr, "localaws: fixtures: %s\n", e.what());
+      return 1;
+    }
+  }
   if (print_endpoint) {
     std::printf("%s\n", endpoint.c_str());
     std::fflush(stdout);
@@ -117,7 +190,10 @@ int main(int argc, char** argv) {
     { std::ofstream(tmp) << endpoint << "\n"; }
     std::filesystem::rename(tmp, cfg.ready_file);
   }
+  std::thread init_thread;
+  if (!cfg.init_dir.empty()) init_thread = std::thread([&] { run_init_scripts(cfg.init_dir, endpoint, cfg.region); });
   server->run();
+  if (init_thread.joinable()) init_thread.join();
   g_server = nullptr;
   server.reset();
   log::info("localaws stopped");

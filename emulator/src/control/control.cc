@@ -3,11 +3,14 @@
 #include <chrono>
 #include <nlohmann/json.hpp>
 
+#include "common/time.h"
+#include "control/fixtures.h"
 #include "server/runtime.h"
 
 namespace localaws::control {
 
 using nlohmann::json;
+using control::Snapshots;
 
 namespace {
 
@@ -61,6 +64,49 @@ void reset(Runtime& rt, http::Request& req, http::Response& res) {
   reply(res, 200, {{"reset", done}});
 }
 
+void snapshot(Runtime& rt, http::Request& req, http::Response& res, bool restore) {
+  const std::string* name = req.query_param("name");
+  if (!name || !Snapshots::valid_name(*name))
+    return error(res, 400, "InvalidName", "give ?name= with 1-64 characters of [A-Za-z0-9._-]");
+  if (!restore) {
+    rt.snapshots->save(*name);
+    return reply(res, 200, {{"snapshot", *name}});
+  }
+  if (!rt.snapshots->restore(*name)) return error(res, 404, "NoSuchSnapshot", "no snapshot named " + *name);
+  for (auto* s : rt.services()) s->reload();
+  reply(res, 200, {{"restored", *name}});
+}
+
+void requests(Runtime& rt, http::Request& req, http::Response& res) {
+  size_t limit = 100;
+  if (auto* l = req.query_param("limit")) {
+    auto v = parse_u64(*l);
+    if (!v || *v == 0 || *v > 1000) return error(res, 400, "InvalidLimit", "limit must be 1-1000");
+    limit = *v;
+  }
+  json out = json::array();
+  for (auto& e : rt.journal.recent(limit)) {
+    out.push_back({{"time", iso8601_ms(e.time_ms)}, {"requestId", e.request_id}, {"principal", e.principal},
+                   {"accessKeyId", e.access_key}, {"service", e.service}, {"operation", e.operation},
+                   {"method", e.method}, {"resource", e.resource}, {"status", e.status},
+                   {"latencyMs", e.latency_ms}});
+  }
+  reply(res, 200, {{"requests", out}});
+}
+
+void fixtures(Runtime& rt, http::Request& req, http::Response& res) {
+  std::string body;
+  if (auto err = http::read_all(*req.body, 64 << 20, body)) return error(res, 400, err->code, err->message);
+  json doc = json::parse(body, nullptr, false);
+  if (doc.is_discarded()) return error(res, 400, "InvalidFixture", "the body is not valid JSON");
+  try {
+    auto stats = load_fixture(rt, doc, "request body", nullptr);
+    reply(res, 200, {{"loaded", stats.to_json()}});
+  } catch (const FixtureError& e) {
+    error(res, 400, "InvalidFixture", e.what());
+  }
+}
+
 }  // namespace
 
 void handle(Runtime& rt, http::Request& req, http::Response& res) {
@@ -72,6 +118,22 @@ void handle(Runtime& rt, http::Request& req, http::Response& res) {
   if (p == "/_localaws/reset") {
     if (req.method != "POST") return error(res, 405, "MethodNotAllowed", "use POST");
     return reset(rt, req, res);
+  }
+  if (p == "/_localaws/snapshot" || p == "/_localaws/restore") {
+    if (req.method != "POST") return error(res, 405, "MethodNotAllowed", "use POST");
+    return snapshot(rt, req, res, p == "/_localaws/restore");
+  }
+  if (p == "/_localaws/fixtures") {
+    if (req.method != "POST") return error(res, 405, "MethodNotAllowed", "use POST with a fixture document");
+    return fixtures(rt, req, res);
+  }
+  if (p == "/_localaws/snapshots" && get) return reply(res, 200, {{"snapshots", rt.snapshots->names()}});
+  if (p == "/_localaws/requests") {
+    if (req.method == "DELETE") {
+      rt.journal.clear();
+      return reply(res, 200, {{"cleared", true}});
+    }
+    if (get) return requests(rt, req, res);
   }
   error(res, 404, "NotFound", "no control endpoint " + p);
 }

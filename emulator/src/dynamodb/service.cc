@@ -1,20 +1,181 @@
+// The DynamoDB JSON 1.0 service: X-Amz-Target -> one handler per operation.
+#include <chrono>
+#include <condition_variable>
+#include <mutex>
+#include <thread>
+#include <unordered_map>
+
+#include "common/time.h"
+#include "dynamodb/ttl.h"
+
+#include "common/crypto.h"
+#include "common/log.h"
+#include "dynamodb/context.h"
+#include "dynamodb/store.h"
 #include "server/runtime.h"
 
 namespace localaws {
+namespace ddb {
 namespace {
-class DdbStub : public Service {
+
+constexpr std::string_view kTargetPrefix = "DynamoDB_20120810.";
+
+const std::unordered_map<std::string_view, Handler>& handlers() {
+  static const std::unordered_map<std::string_view, Handler> kHandlers = {
+      {"CreateTable", create_table},
+      {"DescribeTable", describe_table},
+      {"ListTables", list_tables},
+      {"DeleteTable", delete_table},
+      {"UpdateTable", update_table},
+      {"TagResource", tag_resource},
+      {"UntagResource", untag_resource},
+      {"ListTagsOfResource", list_tags_of_resource},
+      {"DescribeLimits", describe_limits},
+      {"DescribeEndpoints", describe_endpoints},
+      {"PutItem", put_item},
+      {"GetItem", get_item},
+      {"DeleteItem", delete_item},
+      {"UpdateItem", update_item},
+      {"Query", query},
+      {"Scan", scan},
+      {"TransactWriteItems", transact_write_items},
+      {"TransactGetItems", transact_get_items},
+      {"BatchGetItem", batch_get_item},
+      {"BatchWriteItem", batch_write_item},
+      {"UpdateTimeToLive", update_time_to_live},
+      {"DescribeTimeToLive", describe_time_to_live},
+  };
+  return kHandlers;
+}
+
+// The region the client signed for (Credential=AKID/date/REGION/service/aws4_request); tables
+// live per region as on AWS. Falls back to the configured region.
+std::string signing_region(const http::Request& req, const std::string& fallback) {
+  const std::string* auth = req.header("authorization");
+  if (!auth) return fallback;
+  auto p = auth->find("Credential=");
+  if (p == std::string::npos) return fallback;
+  auto end = auth->find_first_of(", ", p);
+  std::string cred = auth->substr(p + 11, end == std::string::npos ? std::string::npos : end - p - 11);
+  auto parts = split(cred, '/');
+  if (parts.size() != 5 || parts[2].empty()) return fallback;
+  return parts[2];
+}
+
+// Deepest bracket nesting of a JSON text (outside strings). Checked before parsing because
+// copying or printing a deeply nested nlohmann::json recurses once per level.
+size_t json_depth(const std::string& text) {
+  size_t depth = 0, max = 0;
+  bool in_string = false;
+  for (size_t i = 0; i < text.size(); ++i) {
+    char c = text[i];
+    if (in_string) {
+      if (c == '\\') ++i;
+      else if (c == '"') in_string = false;
+    } else if (c == '"') {
+      in_string = true;
+    } else if (c == '{' || c == '[') {
+      max = std::max(max, ++depth);
+    } else if ((c == '}' || c == ']') && depth > 0) {
+      --depth;
+    }
+  }
+  return max;
+}
+
+// Enough for AttributeValues nested to DynamoDB's limit of 32 levels (two JSON levels each).
+constexpr size_t kMaxJsonDepth = 128;
+
+class DdbService : public Service {
  public:
+  explicit DdbService(Runtime& rt) : rt_(rt) {
+    store::migrate(*rt.db);
+    sweeper_ = std::thread([this] { sweep_loop(); });
+  }
+  ~DdbService() override {
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      stopping_ = true;
+    }
+    wake_.notify_all();
+    sweeper_.join();
+  }
   const char* name() const override { return "dynamodb"; }
   auth::ServiceKind kind() const override { return auth::ServiceKind::kDynamoDB; }
-  void handle(http::Request&, const auth::Principal&, http::Response& res) override { res.status = 501; }
-  void render_auth_error(const auth::AuthError& e, const http::Request&, http::Response& res) override {
-    res.status = e.status;
+
+  void handle(http::Request& req, const auth::Principal& who, http::Response& res) override {
+    const std::string target = req.header_or("x-amz-target");
+    std::string_view op = std::string_view(target).substr(std::min(target.size(), kTargetPrefix.size()));
+    res.operation = std::string(op);
+    try {
+      auto it = handlers().find(op);
+      if (it == handlers().end()) throw DdbError::unknown_operation();
+      if (who.anonymous) throw DdbError::missing_auth_token();
+      std::string body;
+      if (auto err = http::read_all(*req.body, auth::Authenticator::kMaxJsonBody, body)) {
+        throw DdbError::validation("Request body could not be read: " + err->message);
+      }
+      if (json_depth(body) > kMaxJsonDepth) throw DdbError::validation("Nesting Levels have exceeded supported limits");
+      json in = json::parse(body, nullptr, false);
+      if (in.is_discarded() || !in.is_object()) throw DdbError::serialization("Start of structure or map found where not expected.");
+      Ctx ctx{rt_, *rt_.db, who.account_id, signing_region(req, rt_.config.region), in};
+      json out = it->second(ctx);
+      res.status = 200;
+      res.body = out.dump(-1, ' ', false, json::error_handler_t::replace);
+    } catch (const DdbError& e) {
+      render_error(e, res);
+    } catch (const json::exception& e) {
+      // A member of an unexpected JSON type or shape that a handler did not check itself.
+      render_error(DdbError::serialization("Unexpected value type in payload"), res);
+    }
   }
-  void render_internal_error(const http::Request&, http::Response& res) override { res.status = 500; }
-  void finish(const http::Request&, http::Response&) override {}
-  void reset() override {}
+
+  void render_auth_error(const auth::AuthError& e, const http::Request&, http::Response& res) override {
+    render_error(DdbError(e.code, e.message, e.status), res);
+  }
+  void render_internal_error(const http::Request&, http::Response& res) override {
+    render_error(DdbError::internal(), res);
+  }
+  void finish(const http::Request& req, http::Response& res) override {
+    res.set_header("Content-Type", "application/x-amz-json-1.0");
+    res.set_header("x-amzn-RequestId", req.request_id);
+    // Go SDK v2 verifies this: CRC32 of the exact body bytes, in decimal.
+    res.set_header("X-Amz-Crc32", std::to_string(crc32_update(0, res.body.data(), res.body.size())));
+  }
+  void reset() override {
+    rt_.db->clear_tables("ddb_");
+    forget_transaction_tokens();
+  }
+  void reload() override { forget_transaction_tokens(); }
   void collect_live_blobs(std::unordered_set<std::string>&) override {}
+
+ private:
+  // Deletes expired items every --ttl-interval seconds until the service is destroyed.
+  void sweep_loop() {
+    auto interval = std::chrono::duration<double>(rt_.config.ttl_interval);
+    std::unique_lock<std::mutex> lock(mu_);
+    while (!wake_.wait_for(lock, interval, [this] { return stopping_; })) {
+      lock.unlock();
+      try {
+        size_t n = sweep_expired_items(*rt_.db, now_ms() / 1000);
+        if (n) log::info("dynamodb: time to live deleted " + std::to_string(n) + " expired items");
+      } catch (const std::exception& e) {
+        log::error(std::string("dynamodb: time-to-live sweep failed: ") + e.what());
+      }
+      lock.lock();
+    }
+  }
+
+  Runtime& rt_;
+  std::mutex mu_;
+  std::condition_variable wake_;
+  bool stopping_ = false;
+  std::thread sweeper_;
 };
+
 }  // namespace
-std::unique_ptr<Service> make_dynamodb_service(Runtime&) { return std::make_unique<DdbStub>(); }
+}  // namespace ddb
+
+std::unique_ptr<Service> make_dynamodb_service(Runtime& rt) { return std::make_unique<ddb::DdbService>(rt); }
+
 }  // namespace localaws

@@ -19,6 +19,9 @@ struct Config {
   std::string ready_file;
   int threads = 0;  // worker threads; 0 = default (enough for many keep-alive connections)
   bool access_log = true;
+  std::string fixtures;  // a fixture file or directory loaded at start
+  std::string init_dir;  // executables run in name order once the server is ready
+  double ttl_interval = 60;  // seconds between DynamoDB time-to-live sweeps
 };
 
 }  // namespace localaws

@@ -31,11 +31,13 @@ Runtime::Runtime(Config cfg) : config(std::move(cfg)) {
   blobs = std::make_unique<storage::BlobStore>(fs::path(data_root), config.fsync);
   s3 = make_s3_service(*this);
   dynamodb = make_dynamodb_service(*this);
+  snapshots = std::make_unique<control::Snapshots>(*this);
   size_t removed = sweep_orphan_blobs();
   if (removed > 0) log::info("start-up sweep removed " + std::to_string(removed) + " orphan blob(s)");
 }
 
 Runtime::~Runtime() {
+  snapshots.reset();
   s3.reset();
   dynamodb.reset();
   db.reset();

@@ -7,7 +7,9 @@
 
 #include "auth/accounts.h"
 #include "auth/authenticator.h"
+#include "control/snapshots.h"
 #include "server/config.h"
+#include "server/journal.h"
 #include "server/service.h"
 #include "storage/blob_store.h"
 #include "storage/sqlite.h"
@@ -23,6 +25,8 @@ struct Runtime {
   std::unique_ptr<storage::BlobStore> blobs;
   std::unique_ptr<Service> s3;
   std::unique_ptr<Service> dynamodb;
+  std::unique_ptr<control::Snapshots> snapshots;
+  Journal journal;
   std::chrono::steady_clock::time_point started = std::chrono::steady_clock::now();
   bool remove_data_root_on_exit = false;
 

@@ -2,26 +2,29 @@
 
 #include <httplib.h>
 
+#include <arpa/inet.h>
+#include <netdb.h>
+#include <netinet/in.h>
 #include <sys/socket.h>
 
+#include <filesystem>
+#include <set>
+
 #include <chrono>
+#include <map>
+#include <mutex>
 #include <stdexcept>
 
 #include "common/crypto.h"
 #include "common/log.h"
 #include "common/time.h"
 #include "control/control.h"
+#include "server/transport.h"
 
 namespace localaws {
 
 namespace {
 
-// cpp-httplib 0.11.4 listens with a backlog of 5 (compiled in); a burst of new connections then
-// sees resets. Listening again on the bound socket raises it.
-class TunedHttpServer : public httplib::Server {
- public:
-  void raise_backlog(int n) { ::listen(svr_sock_, n); }
-};
 
 // The body of a request whose handler got cpp-httplib's ContentReader: bytes are pushed to our
 // sink as they arrive, never collected.
@@ -33,6 +36,7 @@ class ReaderBody : public http::Body {
     consumed_ = true;
     bool sink_refused = false;
     uint64_t got = 0;
+    started_ = true;
     bool ok = reader_([&](const char* data, size_t len) {
       got += len;
       if (!sink(data, len)) {
@@ -42,6 +46,7 @@ class ReaderBody : public http::Body {
       return true;
     });
     if (sink_refused) return http::BodyError::aborted();
+    complete_ = ok;
     if (!ok || (length_ && got != *length_)) {
       return http::BodyError{400, "IncompleteBody",
                              "You did not provide the number of bytes specified by the Content-Length HTTP header"};
@@ -49,10 +54,31 @@ class ReaderBody : public http::Body {
     return std::nullopt;
   }
   std::optional<uint64_t> length() const override { return length_; }
+  // Reading began but did not reach the end: what is left on the wire is not a request.
+  bool partly_read() const { return started_ && !complete_; }
 
  private:
+  bool started_ = false;
+  bool complete_ = false;
   const httplib::ContentReader& reader_;
   std::optional<uint64_t> length_;
+};
+
+// What req.body holds when the ReaderBody is owned by the dispatcher: auth may replace req.body
+// (DynamoDB's JSON is read whole into a StringBody), and the dispatcher still asks the ReaderBody
+// afterwards whether the wire was drained, so it must not die with req.body.
+class BorrowedBody : public http::Body {
+ public:
+  explicit BorrowedBody(http::Body& body) : body_(body) {}
+  std::optional<http::BodyError> read(const http::Sink& sink) override {
+    consumed_ = true;
+    return body_.read(sink);
+  }
+  std::optional<uint64_t> length() const override { return body_.length(); }
+  const std::map<std::string, std::string>& trailers() const override { return body_.trailers(); }
+
+ private:
+  http::Body& body_;
 };
 
 // Which request the current worker thread has dispatched; the error handler must not touch our
@@ -104,11 +130,15 @@ void Server::start() {
 }
 
 void Server::stop() {
-  if (http_) http_->stop();
+  if (http_) {
+    http_->stop();
+    static_cast<TunedHttpServer&>(*http_).begin_stop();
+  }
   if (thread_.joinable()) thread_.join();
 }
 
-static http::Request to_request(const httplib::Request& h, const httplib::ContentReader* reader) {
+static http::Request to_request(const httplib::Request& h, const httplib::ContentReader* reader,
+                                std::unique_ptr<ReaderBody>& raw) {
   http::Request r;
   r.method = h.method;
   r.target = h.target;
@@ -126,7 +156,8 @@ static http::Request to_request(const httplib::Request& h, const httplib::Conten
   std::optional<uint64_t> len;
   if (auto* cl = r.header("content-length")) len = parse_u64(*cl);
   if (reader) {
-    r.body = std::make_unique<ReaderBody>(*reader, len);
+    raw = std::make_unique<ReaderBody>(*reader, len);
+    r.body = std::make_unique<BorrowedBody>(*raw);
   } else {
     r.body = std::make_unique<http::StringBody>(h.body);
   }
@@ -179,10 +210,7 @@ void Server::install_routes() {
   auto& cfg = rt_->config;
   // See DESIGN.md: without TCP_NODELAY every response stalls ~40 ms (Nagle + delayed ACK).
   s.set_tcp_nodelay(true);
-  s.set_keep_alive_max_count(100000);
-  s.set_keep_alive_timeout(10);
-  s.set_read_timeout(60);
-  s.set_write_timeout(60);
+  static_cast<TunedHttpServer&>(s).configure(10, 100000, 60, 60);
   // Each keep-alive connection holds a worker thread in cpp-httplib, so the pool must be larger
   // than the number of connections clients keep open (SDK pools default to 10-50).
   size_t threads = cfg.threads > 0 ? static_cast<size_t>(cfg.threads) : 128;
@@ -197,9 +225,12 @@ void Server::install_routes() {
     mreq.ranges.clear();
     mreq.headers.erase("Accept-Encoding");
 
-    http::Request req = to_request(hreq, reader);
+    // The raw body is owned here, not by req: auth may replace req.body (see BorrowedBody).
+    std::unique_ptr<ReaderBody> raw;
+    http::Request req = to_request(hreq, reader, raw);
     http::Response res;
     Service* svc = nullptr;
+    auth::Principal principal;
     try {
       if (is_control_path(req.raw_path)) {
         control::handle(*rt_, req, res);
@@ -207,6 +238,7 @@ void Server::install_routes() {
         const std::string* target = req.header("x-amz-target");
         svc = (target && starts_with(*target, "DynamoDB_20120810.")) ? rt_->dynamodb.get() : rt_->s3.get();
         auto ar = rt_->authenticator->authenticate(req, svc->kind(), now_ms() / 1000);
+        principal = ar.principal;
         if (ar.error) {
           res.operation = "Auth";
           svc->render_auth_error(*ar.error, req, res);
@@ -232,22 +264,27 @@ void Server::install_routes() {
       }
     }
     // An unread body would be parsed as the next request: drain small ones, close otherwise.
-    if (!req.body->consumed()) {
-      auto len = req.body->length();
+    if (raw && !raw->consumed()) {
+      auto len = raw->length();
       if (len && *len <= (8u << 20)) {
-        req.body->read([](const char*, size_t) { return true; });
+        raw->read([](const char*, size_t) { return true; });
       } else if (len.value_or(0) > 0 || req.has_header("transfer-encoding")) {
         res.close_connection = true;
       }
     }
+    if (raw && raw->partly_read()) res.close_connection = true;
     uint64_t sent = res.file ? res.file->length : res.body.size();
     std::string op = res.operation.empty() ? "-" : res.operation;
     int status = res.status;
     write_response(res, hres);
+    double latency_ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
+    if (svc) {
+      rt_->journal.add({now_ms(), req.request_id, principal.anonymous ? "anonymous" : principal.account_id,
+                        principal.access_key_id, svc->name(), op, req.method, req.raw_path, status, latency_ms});
+    }
     if (rt_->config.access_log && log::level() <= log::Level::kInfo) {
-      double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
       char buf[64];
-      snprintf(buf, sizeof buf, "%.2f", ms);
+      snprintf(buf, sizeof buf, "%.2f", latency_ms);
       log::info(req.method + " " + req.raw_path + " " + (svc ? svc->name() : "control") + "." + op + " " +
                 std::to_string(status) + " " + std::to_string(sent) + "B " + buf + "ms " + req.request_id);
     }

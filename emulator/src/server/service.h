@@ -30,6 +30,8 @@ class Service {
 
   // Deletes all of this service's state (rows and blobs).
   virtual void reset() = 0;
+  // State was replaced underneath (snapshot restore): drop any cached rows.
+  virtual void reload() {}
   // Adds every blob id this service's rows point to (the start-up sweep keeps only those).
   virtual void collect_live_blobs(std::unordered_set<std::string>& out) = 0;
   // {"state": "running", ...} for /_localaws/health.

@@ -101,6 +101,12 @@ Statement& Connection::prepare(const std::string& sql) {
   return *slot;
 }
 
+void Connection::reset_statements() {
+  for (sqlite3_stmt* st = sqlite3_next_stmt(db_, nullptr); st; st = sqlite3_next_stmt(db_, st)) {
+    if (sqlite3_stmt_busy(st)) sqlite3_reset(st);
+  }
+}
+
 void Connection::exec(const std::string& sql) {
   char* err = nullptr;
   if (sqlite3_exec(db_, sql.c_str(), nullptr, nullptr, &err) != SQLITE_OK) {
@@ -131,12 +137,14 @@ Database::TxnGuard::TxnGuard(Database& d) : db(d) {
   db.in_write_ = true;
 }
 void Database::TxnGuard::commit() {
+  db.writer_->reset_statements();
   db.writer_->exec("COMMIT");
   done = true;
   db.in_write_ = false;
 }
 Database::TxnGuard::~TxnGuard() {
   if (!done) {
+    db.writer_->reset_statements();
     sqlite3_exec(db.writer_->raw(), "ROLLBACK", nullptr, nullptr, nullptr);
     db.in_write_ = false;
   }

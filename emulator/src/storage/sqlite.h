@@ -77,6 +77,9 @@ class Connection {
   Statement& prepare(const std::string& sql);
   void exec(const std::string& sql);  // one or more statements, no results
   int64_t last_insert_rowid() const { return sqlite3_last_insert_rowid(db_); }
+  // Resets every statement still mid-step: a pending SELECT would otherwise keep its read lock
+  // (or WAL snapshot) after the transaction ends and block the writer's commit.
+  void reset_statements();
   sqlite3* raw() const { return db_; }
 
  private:
@@ -116,7 +119,10 @@ class Database {
     c.exec("BEGIN");
     struct End {
       Connection& c;
-      ~End() { sqlite3_exec(c.raw(), "COMMIT", nullptr, nullptr, nullptr); }
+      ~End() {
+        c.reset_statements();
+        sqlite3_exec(c.raw(), "COMMIT", nullptr, nullptr, nullptr);
+      }
     } end{c};
     return fn(c);
   }

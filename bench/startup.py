@@ -1,0 +1,100 @@
+#!/usr/bin/env python3
+"""Start-up time to a healthy endpoint and idle memory: localaws beside moto_server, same run.
+
+Usage: bench/startup.py [--runs N] [--localaws PATH]
+Start-up = from exec() until GET /_localaws/health (moto: GET /moto-api/) answers 200,
+polling every 1 ms. Idle RSS = VmRSS of the process 0.5 s after it is healthy.
+"""
+import argparse
+import os
+import shutil
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+
+def free_port():
+    s = socket.socket()
+    s.bind(("127.0.0.1", 0))
+    p = s.getsockname()[1]
+    s.close()
+    return p
+
+
+def rss_kb(pid):
+    with open("/proc/%d/status" % pid) as f:
+        for line in f:
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1])
+    return 0
+
+
+def wait_healthy(url, proc, timeout=60):
+    deadline = time.perf_counter() + timeout
+    while time.perf_counter() < deadline:
+        try:
+            with urllib.request.urlopen(url, timeout=1) as r:
+                if r.status == 200:
+                    return True
+        except Exception:  # noqa: BLE001 - not up yet
+            pass
+        if proc.poll() is not None:
+            return False
+        time.sleep(0.001)
+    return False
+
+
+def measure(cmd_for_port, health_path, runs):
+    times, rss = [], []
+    for _ in range(runs):
+        port = free_port()
+        cmd = cmd_for_port(port)
+        t0 = time.perf_counter()
+        p = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        ok = wait_healthy("http://127.0.0.1:%d%s" % (port, health_path), p)
+        t1 = time.perf_counter()
+        if not ok:
+            p.kill()
+            raise SystemExit("did not start: %s" % " ".join(cmd))
+        times.append((t1 - t0) * 1000)
+        time.sleep(0.5)
+        rss.append(rss_kb(p.pid) / 1024)
+        p.terminate()
+        p.wait(20)
+    return statistics.median(times), min(times), statistics.median(rss)
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--runs", type=int, default=10)
+    ap.add_argument("--localaws", default=os.path.join(ROOT, "build/release/emulator/localaws"))
+    args = ap.parse_args()
+    tmp = tempfile.mkdtemp(prefix="localaws-bench-")
+    try:
+        la = measure(lambda port: [args.localaws, "--port", str(port), "--data-dir",
+                                   os.path.join(tmp, "d%d" % port), "--log-level", "warn"],
+                     "/_localaws/health", args.runs)
+        la_mem = measure(lambda port: [args.localaws, "--port", str(port), "--in-memory", "--log-level", "warn"],
+                         "/_localaws/health", args.runs)
+        rows = [("localaws (disk)", la), ("localaws (--in-memory)", la_mem)]
+        if shutil.which("moto_server"):
+            moto = measure(lambda port: ["moto_server", "-H", "127.0.0.1", "-p", str(port)], "/moto-api/",
+                           max(3, args.runs // 3))
+            rows.append(("moto_server", moto))
+        print("%-24s %14s %12s %14s" % ("server", "start median", "start min", "idle RSS"))
+        for name, (med, mn, rss) in rows:
+            print("%-24s %11.1f ms %9.1f ms %11.1f MB" % (name, med, mn, rss))
+        if len(rows) == 3:
+            print("moto/localaws: start-up x%.0f, idle memory x%.1f" % (rows[2][1][0] / la[0], rows[2][1][2] / la[2]))
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,34 @@
+#include "dynamodb/error.h"
+
+namespace localaws::ddb {
+
+DdbError DdbError::constraint(const std::string& value, const std::string& field, const std::string& constraint) {
+  return validation("1 validation error detected: Value '" + value + "' at '" + field +
+                    "' failed to satisfy constraint: " + constraint);
+}
+
+DdbError DdbError::conditional_check_failed(std::optional<json> item) {
+  DdbError e("ConditionalCheckFailedException", "The conditional request failed");
+  if (item) e.extra_["Item"] = std::move(*item);
+  return e;
+}
+
+DdbError DdbError::transaction_canceled(const json& reasons) {
+  std::string codes;
+  for (auto& r : reasons) codes += (codes.empty() ? "" : ", ") + r["Code"].get<std::string>();
+  DdbError e("TransactionCanceledException",
+             "Transaction cancelled, please refer cancellation reasons for specific reasons [" + codes + "]");
+  e.extra_["CancellationReasons"] = reasons;
+  return e;
+}
+
+void render_error(const DdbError& e, http::Response& res) {
+  json body = {{"__type", "com.amazonaws.dynamodb.v20120810#" + e.type()}};
+  if (!e.message().empty()) body["message"] = e.message();
+  for (auto& [k, v] : e.extra().items()) body[k] = v;
+  res.status = e.status();
+  res.body = body.dump(-1, ' ', false, json::error_handler_t::replace);
+  res.headers.clear();
+}
+
+}  // namespace localaws::ddb

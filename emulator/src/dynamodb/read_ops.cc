@@ -1,0 +1,318 @@
+// Query and Scan of the base table. Both walk the primary key index in DynamoDB's order (the
+// key bytes of value.h sort as DynamoDB sorts) and resume from ExclusiveStartKey by seeking,
+// never by counting. Secondary indexes come with issue 6.
+#include <cmath>
+
+#include "common/crypto.h"
+#include "dynamodb/expr/eval.h"
+#include "dynamodb/expressions.h"
+#include "dynamodb/indexes.h"
+#include "dynamodb/item_common.h"
+#include "dynamodb/params.h"
+#include "dynamodb/store.h"
+#include "dynamodb/value.h"
+
+namespace localaws::ddb {
+namespace {
+using expr::Condition;
+using expr::Operand;
+
+constexpr int64_t kPageBytes = 1024 * 1024;  // a page stops after 1 MB of items read
+
+[[noreturn]] void bad_key_condition(const std::string& msg) { throw DdbError::validation(msg); }
+
+// The smallest byte string greater than every string starting with p (nullopt: none).
+std::optional<std::string> prefix_end(std::string p) {
+  while (!p.empty() && static_cast<unsigned char>(p.back()) == 0xFF) p.pop_back();
+  if (p.empty()) return std::nullopt;
+  p.back() = static_cast<char>(static_cast<unsigned char>(p.back()) + 1);
+  return p;
+}
+
+void flatten_and(const Condition& c, std::vector<const Condition*>& out) {
+  if (c.kind == Condition::Kind::kAnd) {
+    flatten_and(c.children[0], out);
+    flatten_and(c.children[1], out);
+    return;
+  }
+  if (c.kind == Condition::Kind::kOr) bad_key_condition("Invalid operator used in KeyConditionExpression: OR");
+  if (c.kind == Condition::Kind::kNot) bad_key_condition("Invalid operator used in KeyConditionExpression: NOT");
+  if (c.kind == Condition::Kind::kIn) bad_key_condition("Invalid operator used in KeyConditionExpression: IN");
+  if (c.kind == Condition::Kind::kCompare && c.op == "<>")
+    bad_key_condition("Invalid operator used in KeyConditionExpression: <>");
+  if (c.kind == Condition::Kind::kFunction && c.op != "begins_with")
+    bad_key_condition("Invalid operator used in KeyConditionExpression: " + c.op);
+  out.push_back(&c);
+}
+
+// The key attribute a key condition constrains, or "" when it is not a plain top-level name.
+std::string key_name(const Operand& o) {
+  if (o.kind != Operand::Kind::kPath || o.path.elems.size() != 1 || o.path.elems[0].is_index()) return "";
+  return o.path.elems[0].name;
+}
+
+const json& key_value(const Operand& o, const std::string& type) {
+  if (o.kind != Operand::Kind::kValue) bad_key_condition("Query key condition not supported");
+  if (value_type(o.value) != type)
+    bad_key_condition("One or more parameter values were invalid: Condition parameter type does not match schema type");
+  return o.value;
+}
+
+struct KeyQuery {
+  std::string hk;
+  json hash_value;
+  store::KeyRange range;
+};
+
+// KeyConditionExpression: "hash = :v" and optionally one condition on the range key.
+KeyQuery analyze_key_condition(const Condition& c, const Table& t) {
+  std::vector<const Condition*> parts;
+  flatten_and(c, parts);
+  if (parts.size() > 2) bad_key_condition("Conditions can be of length 1 or 2 only");
+  KeyQuery q;
+  bool have_hash = false, have_range = false;
+  for (const Condition* p : parts) {
+    Condition part = *p;
+    // Accept ":v = key" as "key = :v" (mirroring the operator).
+    if (part.kind == Condition::Kind::kCompare && part.operands[0].kind == Operand::Kind::kValue) {
+      std::swap(part.operands[0], part.operands[1]);
+      if (part.op[0] == '<') part.op[0] = '>';
+      else if (part.op[0] == '>') part.op[0] = '<';
+    }
+    std::string name = key_name(part.operands[0]);
+    if (name.empty() || (name != t.hash_key && name != t.range_key)) bad_key_condition("Query key condition not supported");
+    if (name == t.hash_key) {
+      if (have_hash) bad_key_condition("KeyConditionExpressions must only contain one condition per key");
+      if (part.kind != Condition::Kind::kCompare || part.op != "=") bad_key_condition("Query key condition not supported");
+      q.hash_value = key_value(part.operands[1], t.hash_type);
+      q.hk = key_bytes(q.hash_value);
+      have_hash = true;
+      continue;
+    }
+    if (have_range) bad_key_condition("KeyConditionExpressions must only contain one condition per key");
+    have_range = true;
+    auto& r = q.range;
+    if (part.kind == Condition::Kind::kBetween) {
+      r.lo = key_bytes(key_value(part.operands[1], t.range_type));
+      r.hi = key_bytes(key_value(part.operands[2], t.range_type));
+    } else if (part.kind == Condition::Kind::kFunction) {  // begins_with
+      if (t.range_type == "N")
+        bad_key_condition("Invalid KeyConditionExpression: Incorrect operand type for operator or function; "
+                          "operator or function: begins_with, operand type: N");
+      r.lo = key_bytes(key_value(part.operands[1], t.range_type));
+      r.hi = prefix_end(*r.lo);
+      r.hi_inclusive = false;
+    } else {
+      std::string b = key_bytes(key_value(part.operands[1], t.range_type));
+      if (part.op == "=") r.lo = r.hi = b;
+      else if (part.op == "<" || part.op == "<=") r.hi = b, r.hi_inclusive = part.op == "<=";
+      else r.lo = b, r.lo_inclusive = part.op == ">=";
+    }
+  }
+  if (!have_hash) bad_key_condition("Query condition missed key schema element: " + t.hash_key);
+  return q;
+}
+
+// The key attributes of a position: the table's, plus the index's when reading an index.
+std::vector<std::pair<std::string, std::string>> position_keys(const Table& t, const std::optional<IndexDef>& idx) {
+  std::vector<std::pair<std::string, std::string>> keys = {{t.hash_key, t.hash_type}};
+  if (!t.range_key.empty()) keys.push_back({t.range_key, t.range_type});
+  if (idx) {
+    for (auto& k : {std::pair{idx->hash_key, idx->hash_type}, {idx->range_key, idx->range_type}}) {
+      bool dup = k.first.empty();
+      for (auto& e : keys) dup = dup || e.first == k.first;
+      if (!dup) keys.push_back(k);
+    }
+  }
+  return keys;
+}
+
+// ExclusiveStartKey: exactly the position's key attributes, of their types.
+store::IndexPos start_position(json& in, const Table& t, const std::optional<IndexDef>& idx) {
+  json* esk = opt_object(in, "ExclusiveStartKey");
+  validate_attribute_map(*esk);
+  auto keys = position_keys(t, idx);
+  auto invalid = [] { throw DdbError::validation("The provided starting key is invalid: The provided key element does not match the schema"); };
+  if (esk->size() != keys.size()) invalid();
+  for (auto& [name, type] : keys)
+    if (!esk->contains(name) || value_type((*esk)[name]) != type) invalid();
+  auto bytes = [&](const std::string& name) { return name.empty() ? std::string() : key_bytes((*esk)[name]); };
+  store::IndexPos p{"", "", bytes(t.hash_key), bytes(t.range_key)};
+  if (idx) p.ihk = bytes(idx->hash_key), p.irk = bytes(idx->range_key);
+  return p;
+}
+
+struct ReadOptions {
+  std::string select;
+  int64_t limit = 0;  // 0: none
+  bool consistent = false;
+  std::string capacity;
+};
+
+ReadOptions read_options(json& in, const RequestExpressions& ex) {
+  ReadOptions o;
+  bool projecting = ex.projection.has_value();
+  bool on_index = opt_string(in, "IndexName") != nullptr;
+  o.select = enum_param(in, "Select", "select", {"ALL_ATTRIBUTES", "ALL_PROJECTED_ATTRIBUTES", "SPECIFIC_ATTRIBUTES", "COUNT"},
+                        projecting ? "SPECIFIC_ATTRIBUTES" : on_index ? "ALL_PROJECTED_ATTRIBUTES" : "ALL_ATTRIBUTES");
+  if (o.select == "ALL_PROJECTED_ATTRIBUTES" && !on_index)
+    throw DdbError::validation("ALL_PROJECTED_ATTRIBUTES can be used only when Querying using an IndexName");
+  if (o.select == "SPECIFIC_ATTRIBUTES" && !projecting)
+    throw DdbError::validation("Select type SPECIFIC_ATTRIBUTES requires either ProjectionExpression or AttributesToGet");
+  if (o.select != "SPECIFIC_ATTRIBUTES" && projecting)
+    throw DdbError::validation("Cannot specify the ProjectionExpression when choosing to get " + o.select);
+  if (auto l = opt_int(in, "Limit")) {
+    if (*l < 1) throw DdbError::constraint(std::to_string(*l), "limit", "Member must have value greater than or equal to 1");
+    o.limit = *l;
+  }
+  o.consistent = opt_bool(in, "ConsistentRead").value_or(false);
+  o.capacity = enum_param(in, "ReturnConsumedCapacity", "returnConsumedCapacity", {"INDEXES", "TOTAL", "NONE"}, "NONE");
+  return o;
+}
+
+// The index a read names, checked against the read's options; nullopt for the base table.
+std::optional<IndexDef> resolve_index(const json& in, const Table& t, const ReadOptions& o) {
+  const std::string* name = opt_string(in, "IndexName");
+  if (!name) return std::nullopt;
+  auto idx = find_index(t, *name);
+  if (!idx) throw DdbError::validation("The table does not have the specified index: " + *name);
+  if (idx->global && o.consistent) throw DdbError::validation("Consistent reads are not supported on global secondary indexes");
+  if (idx->global && o.select == "ALL_ATTRIBUTES" && idx->projection != "ALL")
+    throw DdbError::validation("One or more parameter values were invalid: Select type ALL_ATTRIBUTES is not supported for "
+                               "global secondary index " + idx->name + " because its projection type is not ALL");
+  return idx;
+}
+
+// Collects one page: Limit counts items read (before the filter), and a page ends after 1 MB.
+class Page {
+ public:
+  Page(const Table& t, const RequestExpressions& ex, const ReadOptions& o, std::vector<std::string> key_names)
+      : t_(t), ex_(ex), o_(o), key_names_(std::move(key_names)) {}
+  // Replaces each index row's projection with the base table's item (a local index read with
+  // Select=ALL_ATTRIBUTES fetches the item, as DynamoDB does).
+  void fetch_from(storage::Connection* c) { fetch_ = c; }
+
+  bool visit(const store::Row& row) {
+    json item = json::parse(row.item);
+    if (fetch_) {
+      if (auto full = store::get_item(*fetch_, t_, ItemKey{row.hk, row.rk})) item = std::move(*full);
+    }
+    ++scanned_;
+    bytes_ += row.size;
+    if (!ex_.filter || expr::evaluate(*ex_.filter, item)) {
+      ++count_;
+      if (o_.select != "COUNT") items_.push_back(ex_.projection ? expr::project(item, *ex_.projection) : item);
+    }
+    if ((o_.limit && scanned_ >= o_.limit) || bytes_ >= kPageBytes) {
+      last_key_ = json::object();
+      for (auto& k : key_names_) (*last_key_)[k] = item[k];
+      return false;
+    }
+    return true;
+  }
+
+  json result() const {
+    json out = {{"Count", count_}, {"ScannedCount", scanned_}};
+    if (o_.select != "COUNT") out["Items"] = items_;
+    if (last_key_) out["LastEvaluatedKey"] = *last_key_;
+    if (o_.capacity != "NONE") {
+      double units = std::max<double>(1, std::ceil(static_cast<double>(bytes_) / 4096.0)) * (o_.consistent ? 1 : 0.5);
+      json c = {{"TableName", t_.name}, {"CapacityUnits", units}};
+      if (o_.capacity == "INDEXES") c["Table"] = {{"CapacityUnits", units}};
+      out["ConsumedCapacity"] = c;
+    }
+    return out;
+  }
+
+ private:
+  const Table& t_;
+  const RequestExpressions& ex_;
+  const ReadOptions& o_;
+  std::vector<std::string> key_names_;
+  storage::Connection* fetch_ = nullptr;
+  json items_ = json::array();
+  int64_t count_ = 0, scanned_ = 0, bytes_ = 0;
+  std::optional<json> last_key_;
+};
+
+}  // namespace
+
+std::vector<std::string> names_of(const std::vector<std::pair<std::string, std::string>>& keys) {
+  std::vector<std::string> out;
+  for (auto& k : keys) out.push_back(k.first);
+  return out;
+}
+
+json query(Ctx& ctx) {
+  std::string name = table_name(ctx.in);
+  RequestExpressions ex = compile_expressions(ctx.in, kKeyCondition | kQueryFilter | kProjection);
+  if (!ex.key_condition) throw DdbError::validation("Either the KeyConditions or KeyConditionExpression parameter must be specified in the request.");
+  ReadOptions o = read_options(ctx.in, ex);
+  bool forward = opt_bool(ctx.in, "ScanIndexForward").value_or(true);
+  return ctx.db.read([&](storage::Connection& c) {
+    Table t = store::must_find_table(c, ctx, name);
+    auto idx = resolve_index(ctx.in, t, o);
+    KeyQuery q = analyze_key_condition(*ex.key_condition, idx ? idx->as_table(t) : t);
+    std::optional<store::IndexPos> after;
+    if (opt_object(ctx.in, "ExclusiveStartKey")) {
+      after = start_position(ctx.in, t, idx);
+      const std::string& start_hk = idx ? after->ihk : after->hk;
+      const std::string& start_rk = idx ? after->irk : after->rk;
+      if (start_hk != q.hk) throw DdbError::validation("The provided starting key is outside query boundaries based on provided conditions");
+      if (!idx) {
+        // Resume strictly after the start key, never outside the key condition's bounds.
+        auto& r = q.range;
+        if (forward && (!r.lo || start_rk >= *r.lo)) r.lo = start_rk, r.lo_inclusive = false;
+        if (!forward && (!r.hi || start_rk <= *r.hi)) r.hi = start_rk, r.hi_inclusive = false;
+      }
+    }
+    Page page(t, ex, o, names_of(position_keys(t, idx)));
+    auto visit = [&](const store::Row& row) { return page.visit(row); };
+    if (!idx) {
+      store::read_partition(c, t, q.hk, q.range, forward, visit);
+    } else {
+      if (o.select == "ALL_ATTRIBUTES" && idx->projection != "ALL") page.fetch_from(&c);
+      store::read_index_partition(c, t, idx->name, q.hk, q.range, forward, after, visit);
+    }
+    return page.result();
+  });
+}
+
+json scan(Ctx& ctx) {
+  std::string name = table_name(ctx.in);
+  RequestExpressions ex = compile_expressions(ctx.in, kScanFilter | kProjection);
+  ReadOptions o = read_options(ctx.in, ex);
+  auto segment = opt_int(ctx.in, "Segment");
+  auto total = opt_int(ctx.in, "TotalSegments");
+  if (segment && !total)
+    throw DdbError::validation("The TotalSegments parameter is required but was not present in the request when Segment parameter is present");
+  if (total && !segment)
+    throw DdbError::validation("The Segment parameter is required but was not present in the request when parameter TotalSegments is present");
+  if (total && (*total < 1 || *total > 1000000))
+    throw DdbError::constraint(std::to_string(*total), "totalSegments", "Member must have value between 1 and 1000000");
+  if (segment && (*segment < 0 || *segment >= *total))
+    throw DdbError::validation("The Segment parameter is zero-based and must be less than parameter TotalSegments: Segment: " +
+                               std::to_string(*segment) + " is not less than TotalSegments: " + std::to_string(*total));
+  return ctx.db.read([&](storage::Connection& c) {
+    Table t = store::must_find_table(c, ctx, name);
+    auto idx = resolve_index(ctx.in, t, o);
+    std::optional<store::IndexPos> after;
+    if (opt_object(ctx.in, "ExclusiveStartKey")) after = start_position(ctx.in, t, idx);
+    Page page(t, ex, o, names_of(position_keys(t, idx)));
+    auto visit = [&](const store::Row& row) {
+      // Segments partition the table by the item's hash key: disjoint, together the whole table.
+      if (total && crc32_update(0, row.hk.data(), row.hk.size()) % static_cast<uint64_t>(*total) != static_cast<uint64_t>(*segment))
+        return true;
+      return page.visit(row);
+    };
+    if (!idx) {
+      store::read_table(c, t, after ? std::optional<ItemKey>(ItemKey{after->hk, after->rk}) : std::nullopt, visit);
+    } else {
+      if (o.select == "ALL_ATTRIBUTES" && idx->projection != "ALL") page.fetch_from(&c);
+      store::read_index(c, t, idx->name, after, visit);
+    }
+    return page.result();
+  });
+}
+
+}  // namespace localaws::ddb

@@ -1,0 +1,249 @@
+#include "dynamodb/store.h"
+
+#include "dynamodb/indexes.h"
+#include "dynamodb/value.h"
+
+// Every single-row read resets its statement once done: a cached statement left mid-result keeps
+// its read lock (and, in WAL mode, its snapshot) after the transaction's COMMIT.
+namespace localaws::ddb::store {
+using storage::Connection;
+
+void migrate(storage::Database& db) {
+  db.migrate("dynamodb", {
+      "CREATE TABLE ddb_tables(account TEXT NOT NULL, region TEXT NOT NULL, name TEXT NOT NULL,"
+      " table_id TEXT NOT NULL UNIQUE, meta TEXT NOT NULL, PRIMARY KEY(account, region, name)) WITHOUT ROWID;"
+      "CREATE TABLE ddb_items(table_id TEXT NOT NULL, hk BLOB NOT NULL, rk BLOB NOT NULL, item TEXT NOT NULL,"
+      " size INTEGER NOT NULL, PRIMARY KEY(table_id, hk, rk)) WITHOUT ROWID;",
+      // Secondary index rows: (index key, table key) -> projected item.
+      "CREATE TABLE ddb_index_items(table_id TEXT NOT NULL, index_name TEXT NOT NULL, ihk BLOB NOT NULL,"
+      " irk BLOB NOT NULL, hk BLOB NOT NULL, rk BLOB NOT NULL, item TEXT NOT NULL, size INTEGER NOT NULL,"
+      " PRIMARY KEY(table_id, index_name, ihk, irk, hk, rk)) WITHOUT ROWID;"
+      "CREATE INDEX ddb_index_items_by_item ON ddb_index_items(table_id, hk, rk);",
+  });
+}
+
+namespace {
+Table table_from(const std::string& name, const std::string& id, const std::string& meta) {
+  Table t;
+  t.name = name;
+  t.id = id;
+  t.meta = json::parse(meta);
+  for (auto& k : t.meta["KeySchema"]) {
+    std::string attr = k["AttributeName"];
+    std::string type;
+    for (auto& d : t.meta["AttributeDefinitions"])
+      if (d["AttributeName"] == attr) type = d["AttributeType"];
+    if (k["KeyType"] == "HASH") {
+      t.hash_key = attr;
+      t.hash_type = type;
+    } else {
+      t.range_key = attr;
+      t.range_type = type;
+    }
+  }
+  return t;
+}
+}  // namespace
+
+std::vector<Table> tables_with_ttl(Connection& c) {
+  auto& st = c.prepare("SELECT name, table_id, meta FROM ddb_tables WHERE meta LIKE '%\"TimeToLive\"%'");
+  std::vector<Table> out;
+  while (st.step()) {
+    Table t = table_from(st.col_text(0), st.col_text(1), st.col_text(2));
+    if (t.meta["TimeToLive"].value("Enabled", false)) out.push_back(std::move(t));
+  }
+  return out;
+}
+
+bool find_table_by_id(Connection& c, const std::string& table_id) {
+  auto& st = c.prepare("SELECT 1 FROM ddb_tables WHERE table_id=?");
+  st.bind_all(table_id);
+  bool found = st.step();
+  st.reset();
+  return found;
+}
+
+std::optional<Table> find_table(Connection& c, const Ctx& ctx, const std::string& name) {
+  auto& st = c.prepare("SELECT table_id, meta FROM ddb_tables WHERE account=? AND region=? AND name=?");
+  st.bind_all(ctx.account, ctx.region, name);
+  if (!st.step()) return std::nullopt;
+  Table t = table_from(name, st.col_text(0), st.col_text(1));
+  st.reset();
+  return t;
+}
+
+Table must_find_table(Connection& c, const Ctx& ctx, const std::string& name, const char* message) {
+  auto t = find_table(c, ctx, name);
+  if (!t) throw DdbError::resource_not_found(message);
+  return std::move(*t);
+}
+
+bool insert_table(Connection& c, const Ctx& ctx, const Table& t) {
+  if (find_table(c, ctx, t.name)) return false;
+  c.prepare("INSERT INTO ddb_tables(account, region, name, table_id, meta) VALUES(?,?,?,?,?)")
+      .bind_all(ctx.account, ctx.region, t.name, t.id, t.meta.dump())
+      .run();
+  return true;
+}
+
+void save_meta(Connection& c, const Table& t) {
+  c.prepare("UPDATE ddb_tables SET meta=? WHERE table_id=?").bind_all(t.meta.dump(), t.id).run();
+}
+
+void drop_table(Connection& c, const Table& t) {
+  c.prepare("DELETE FROM ddb_index_items WHERE table_id=?").bind_all(t.id).run();
+  c.prepare("DELETE FROM ddb_items WHERE table_id=?").bind_all(t.id).run();
+  c.prepare("DELETE FROM ddb_tables WHERE table_id=?").bind_all(t.id).run();
+}
+
+std::vector<std::string> table_names(Connection& c, const Ctx& ctx, const std::string& after, int limit) {
+  auto& st = c.prepare(
+      "SELECT name FROM ddb_tables WHERE account=? AND region=? AND name>? ORDER BY name LIMIT ?");
+  st.bind_all(ctx.account, ctx.region, after, static_cast<int64_t>(limit));
+  std::vector<std::string> out;
+  while (st.step()) out.push_back(st.col_text(0));
+  return out;
+}
+
+namespace {
+// Reads the one (COUNT, SUM) row of a bound statement.
+Stats read_stats(storage::Statement& st) {
+  Stats s;
+  if (st.step()) {
+    s.items = st.col_int(0);
+    s.bytes = st.col_int(1);
+    st.reset();
+  }
+  return s;
+}
+}  // namespace
+
+Stats table_stats(Connection& c, const Table& t) {
+  auto& st = c.prepare("SELECT COUNT(*), COALESCE(SUM(size), 0) FROM ddb_items WHERE table_id=?");
+  st.bind_all(t.id);
+  return read_stats(st);
+}
+
+std::optional<json> get_item(Connection& c, const Table& t, const ItemKey& k) {
+  auto& st = c.prepare("SELECT item FROM ddb_items WHERE table_id=? AND hk=? AND rk=?");
+  st.bind(1, t.id).bind_blob(2, k.hk).bind_blob(3, k.rk);
+  if (!st.step()) return std::nullopt;
+  json item = json::parse(st.col_text(0));
+  st.reset();
+  return item;
+}
+
+namespace {
+bool has_indexes(const Table& t) {
+  return t.meta.contains("GlobalSecondaryIndexes") || t.meta.contains("LocalSecondaryIndexes");
+}
+void delete_index_rows(Connection& c, const Table& t, const ItemKey& k) {
+  auto& st = c.prepare("DELETE FROM ddb_index_items WHERE table_id=? AND hk=? AND rk=?");
+  st.bind(1, t.id).bind_blob(2, k.hk).bind_blob(3, k.rk);
+  st.run();
+}
+}  // namespace
+
+void put_item(Connection& c, const Table& t, const ItemKey& k, const json& item, size_t size) {
+  if (has_indexes(t)) {
+    std::vector<IndexRow> rows = index_rows(t, item);  // validates first: throws before any change
+    delete_index_rows(c, t, k);
+    for (auto& r : rows) put_index_row(c, t, k, r);
+  }
+  auto& st = c.prepare("INSERT OR REPLACE INTO ddb_items(table_id, hk, rk, item, size) VALUES(?,?,?,?,?)");
+  st.bind(1, t.id).bind_blob(2, k.hk).bind_blob(3, k.rk).bind(4, item.dump()).bind(5, static_cast<int64_t>(size));
+  st.run();
+}
+
+void delete_item(Connection& c, const Table& t, const ItemKey& k) {
+  if (has_indexes(t)) delete_index_rows(c, t, k);
+  auto& st = c.prepare("DELETE FROM ddb_items WHERE table_id=? AND hk=? AND rk=?");
+  st.bind(1, t.id).bind_blob(2, k.hk).bind_blob(3, k.rk);
+  st.run();
+}
+
+void put_index_row(Connection& c, const Table& t, const ItemKey& k, const IndexRow& r) {
+  auto& ins = c.prepare(
+      "INSERT INTO ddb_index_items(table_id, index_name, ihk, irk, hk, rk, item, size) VALUES(?,?,?,?,?,?,?,?)");
+  ins.bind(1, t.id).bind(2, r.index).bind_blob(3, r.ihk).bind_blob(4, r.irk).bind_blob(5, k.hk).bind_blob(6, k.rk);
+  ins.bind(7, r.item.dump()).bind(8, static_cast<int64_t>(item_size(r.item)));
+  ins.run();
+}
+
+void drop_index(Connection& c, const Table& t, const std::string& index) {
+  c.prepare("DELETE FROM ddb_index_items WHERE table_id=? AND index_name=?").bind_all(t.id, index).run();
+}
+
+Stats index_stats(Connection& c, const Table& t, const std::string& index) {
+  auto& st = c.prepare("SELECT COUNT(*), COALESCE(SUM(size), 0) FROM ddb_index_items WHERE table_id=? AND index_name=?");
+  st.bind_all(t.id, index);
+  return read_stats(st);
+}
+
+namespace detail {
+
+storage::Statement& partition_statement(Connection& c, const Table& t, const std::string& hk, const KeyRange& range,
+                                        bool forward) {
+  // A handful of distinct SQL texts, each cached by the connection.
+  std::string sql = "SELECT rk, item, size FROM ddb_items WHERE table_id=? AND hk=?";
+  if (range.lo) sql += range.lo_inclusive ? " AND rk>=?" : " AND rk>?";
+  if (range.hi) sql += range.hi_inclusive ? " AND rk<=?" : " AND rk<?";
+  sql += forward ? " ORDER BY rk ASC" : " ORDER BY rk DESC";
+  auto& st = c.prepare(sql);
+  int i = 1;
+  st.bind(i++, t.id).bind_blob(i++, hk);
+  if (range.lo) st.bind_blob(i++, *range.lo);
+  if (range.hi) st.bind_blob(i++, *range.hi);
+  return st;
+}
+
+storage::Statement& table_statement(Connection& c, const Table& t, const std::optional<ItemKey>& after) {
+  if (!after) {
+    auto& st = c.prepare("SELECT hk, rk, item, size FROM ddb_items WHERE table_id=? ORDER BY hk, rk");
+    st.bind(1, t.id);
+    return st;
+  }
+  auto& st = c.prepare("SELECT hk, rk, item, size FROM ddb_items WHERE table_id=? AND (hk, rk) > (?, ?) ORDER BY hk, rk");
+  st.bind(1, t.id).bind_blob(2, after->hk).bind_blob(3, after->rk);
+  return st;
+}
+
+storage::Statement& index_partition_statement(Connection& c, const Table& t, const std::string& index,
+                                              const std::string& ihk, const KeyRange& range, bool forward,
+                                              const std::optional<IndexPos>& after) {
+  std::string sql = "SELECT hk, rk, item, size FROM ddb_index_items WHERE table_id=? AND index_name=? AND ihk=?";
+  if (range.lo) sql += range.lo_inclusive ? " AND irk>=?" : " AND irk>?";
+  if (range.hi) sql += range.hi_inclusive ? " AND irk<=?" : " AND irk<?";
+  if (after) sql += forward ? " AND (irk, hk, rk) > (?, ?, ?)" : " AND (irk, hk, rk) < (?, ?, ?)";
+  sql += forward ? " ORDER BY irk ASC, hk ASC, rk ASC" : " ORDER BY irk DESC, hk DESC, rk DESC";
+  auto& st = c.prepare(sql);
+  int i = 1;
+  st.bind(i++, t.id).bind(i++, index).bind_blob(i++, ihk);
+  if (range.lo) st.bind_blob(i++, *range.lo);
+  if (range.hi) st.bind_blob(i++, *range.hi);
+  if (after) st.bind_blob(i++, after->irk).bind_blob(i++, after->hk).bind_blob(i++, after->rk);
+  return st;
+}
+
+storage::Statement& index_statement(Connection& c, const Table& t, const std::string& index,
+                                    const std::optional<IndexPos>& after) {
+  std::string sql = "SELECT hk, rk, item, size FROM ddb_index_items WHERE table_id=? AND index_name=?";
+  if (after) sql += " AND (ihk, irk, hk, rk) > (?, ?, ?, ?)";
+  sql += " ORDER BY ihk, irk, hk, rk";
+  auto& st = c.prepare(sql);
+  st.bind(1, t.id).bind(2, index);
+  if (after) st.bind_blob(3, after->ihk).bind_blob(4, after->irk).bind_blob(5, after->hk).bind_blob(6, after->rk);
+  return st;
+}
+
+}  // namespace detail
+
+int64_t collection_bytes(Connection& c, const Table& t, const std::string& hk) {
+  auto& st = c.prepare("SELECT COALESCE(SUM(size), 0) FROM ddb_items WHERE table_id=? AND hk=?");
+  st.bind(1, t.id).bind_blob(2, hk);
+  int64_t n = st.step() ? st.col_int(0) : 0;
+  st.reset();
+  return n;
+}
+
+}  // namespace localaws::ddb::store

@@ -1,0 +1,39 @@
+// A bounded journal of recent requests, for GET /_localaws/requests: what a test's code under
+// test actually called, with whose credentials, and what it got.
+#pragma once
+#include <cstdint>
+#include <deque>
+#include <mutex>
+#include <string>
+#include <vector>
+
+namespace localaws {
+
+struct JournalEntry {
+  int64_t time_ms = 0;
+  std::string request_id;
+  std::string principal;  // account id, or "anonymous"
+  std::string access_key;
+  std::string service;    // s3, dynamodb
+  std::string operation;
+  std::string method;
+  std::string resource;   // the request path as sent
+  int status = 0;
+  double latency_ms = 0;
+};
+
+class Journal {
+ public:
+  explicit Journal(size_t capacity = 1000) : capacity_(capacity) {}
+  void add(JournalEntry e);
+  // The newest `limit` entries, oldest first.
+  std::vector<JournalEntry> recent(size_t limit) const;
+  void clear();
+
+ private:
+  size_t capacity_;
+  mutable std::mutex mu_;
+  std::deque<JournalEntry> entries_;
+};
+
+}  // namespace localaws

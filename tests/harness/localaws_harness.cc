@@ -1,0 +1,78 @@
+#include "localaws_harness.h"
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <stdexcept>
+
+#include "common/crypto.h"
+#include "common/log.h"
+#include "server/server.h"
+
+namespace fs = std::filesystem;
+
+namespace localaws::testing {
+
+Emulator::Emulator() : Emulator(Options{}) {}
+
+Emulator::Emulator(Options options) : options_(std::move(options)) {
+  scratch_dir_ = (fs::temp_directory_path() / ("localaws-harness-" + random_hex(6))).string();
+  fs::create_directories(scratch_dir_);
+  Config cfg;
+  cfg.host = "127.0.0.1";
+  cfg.port = 0;
+  cfg.in_memory = options_.in_memory;
+  cfg.data_dir = (fs::path(scratch_dir_) / "data").string();
+  cfg.region = options_.region;
+  cfg.auth_mode = options_.auth;
+  cfg.accounts_file = options_.accounts_file;
+  cfg.access_log = options_.access_log;
+  if (!options_.access_log && log::level() < log::Level::kWarn) log::set_level(log::Level::kWarn);
+  server_ = std::make_unique<Server>(cfg);
+  if (!server_->bind()) throw std::runtime_error("localaws harness: cannot bind a port on 127.0.0.1");
+  server_->start();
+  endpoint_ = server_->endpoint();
+  // Empty files, so SDKs in child processes never read the developer's real configuration.
+  std::ofstream(fs::path(scratch_dir_) / "aws-config").flush();
+  std::ofstream(fs::path(scratch_dir_) / "aws-credentials").flush();
+}
+
+Emulator::~Emulator() {
+  server_.reset();
+  std::error_code ec;
+  fs::remove_all(scratch_dir_, ec);
+}
+
+int Emulator::port() const { return server_->port(); }
+
+void Emulator::reset() {
+  auto& rt = server_->runtime();
+  for (auto* s : rt.services()) s->reset();
+  rt.sweep_orphan_blobs();
+}
+
+void Emulator::reset(const std::string& service) {
+  Service* s = server_->runtime().service(service);
+  if (!s) throw std::invalid_argument("unknown service " + service + " (s3, dynamodb)");
+  s->reset();
+}
+
+std::map<std::string, std::string> Emulator::environment() const {
+  return {
+      {"AWS_ENDPOINT_URL", endpoint_},
+      {"AWS_ACCESS_KEY_ID", access_key_id()},
+      {"AWS_SECRET_ACCESS_KEY", secret_access_key()},
+      {"AWS_REGION", options_.region},
+      {"AWS_DEFAULT_REGION", options_.region},
+      {"AWS_CONFIG_FILE", (fs::path(scratch_dir_) / "aws-config").string()},
+      {"AWS_SHARED_CREDENTIALS_FILE", (fs::path(scratch_dir_) / "aws-credentials").string()},
+  };
+}
+
+void Emulator::export_environment() const {
+  ::unsetenv("AWS_PROFILE");
+  ::unsetenv("AWS_SESSION_TOKEN");
+  for (auto& [k, v] : environment()) ::setenv(k.c_str(), v.c_str(), 1);
+}
+
+}  // namespace localaws::testing

@@ -1,0 +1,63 @@
+// localaws test harness: an emulator inside your Catch2 (or any) test process, on a free port,
+// with its own temporary data, reset between tests.
+//
+//   localaws::testing::Emulator emu;           // in memory, port 0, credentials test/test
+//   emu.endpoint();                            // "http://127.0.0.1:41234"
+//   emu.reset();                               // empty every bucket and table
+//   auto env = emu.environment();              // AWS_* variables for a child process
+//
+// The emulator runs on background threads of the calling process; it stops in the destructor.
+#pragma once
+#include <map>
+#include <memory>
+#include <string>
+
+#include "auth/authenticator.h"
+
+namespace localaws {
+class Server;
+}
+
+namespace localaws::testing {
+
+struct Options {
+  bool in_memory = true;            // false: a temporary data directory (removed at the end)
+  std::string region = "us-east-1";
+  auth::Mode auth = auth::Mode::kVerify;
+  std::string accounts_file;        // extra accounts (see the README)
+  bool access_log = false;
+};
+
+class Emulator {
+ public:
+  Emulator();
+  explicit Emulator(Options options);
+  ~Emulator();
+  Emulator(const Emulator&) = delete;
+  Emulator& operator=(const Emulator&) = delete;
+
+  const std::string& endpoint() const { return endpoint_; }
+  int port() const;
+  const std::string& region() const { return options_.region; }
+  std::string access_key_id() const { return "test"; }
+  std::string secret_access_key() const { return "test"; }
+
+  // Deletes every bucket, object, table and item (all services), as POST /_localaws/reset.
+  void reset();
+  // Deletes one service's state: "s3" or "dynamodb". Throws std::invalid_argument otherwise.
+  void reset(const std::string& service);
+
+  // AWS_* variables that aim an SDK or the aws CLI at this emulator, and AWS_CONFIG_FILE /
+  // AWS_SHARED_CREDENTIALS_FILE pointing at empty files so the user's real ~/.aws is never read.
+  std::map<std::string, std::string> environment() const;
+  // setenv() of environment() in this process (for code under test that reads the environment).
+  void export_environment() const;
+
+ private:
+  Options options_;
+  std::string scratch_dir_;
+  std::unique_ptr<Server> server_;
+  std::string endpoint_;
+};
+
+}  // namespace localaws::testing
