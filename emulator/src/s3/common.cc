@@ -1,6 +1,7 @@
 // Helpers shared by the handler families: replies, owners, metadata headers, body streaming.
 #include <algorithm>
 
+#include "auth/payload.h"
 #include "common/crypto.h"
 #include "common/strings.h"
 #include "common/time.h"
@@ -198,6 +199,12 @@ void body_failed(Ctx& c, const http::BodyError& e) {
   c.res.close_connection = true;
   S3Error err(e.code, e.message);
   err.status = e.status;
+  if (e.code == "XAmzContentSHA256Mismatch") {
+    if (auto* v = dynamic_cast<auth::Sha256VerifyingBody*>(c.req.body.get())) {
+      err.with("ClientComputedContentSHA256", c.req.header_or("x-amz-content-sha256"));
+      err.with("S3ComputedContentSHA256", v->computed_hex());
+    }
+  }
   throw err;
 }
 

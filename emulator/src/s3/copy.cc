@@ -19,10 +19,10 @@ CopySource open_copy_source(Ctx& c) {
     }
     src = src.substr(0, q);
   }
-  // Clients URL-encode the copy source, but cpp-httplib 0.11.4 already percent-decodes every
-  // header value it parses, so the value arrives decoded once. Decoding again would corrupt keys
-  // holding a literal '%' (test_s3_copy_tagging covers spaces, '+', '%' and non-ASCII keys).
-  std::string path = src;
+  // Clients URL-encode the copy source; the server core keeps header values as sent.
+  auto decoded = uri_decode(src);
+  if (!decoded) throw S3Error("InvalidArgument", "Invalid copy source encoding").with("ArgumentName", "x-amz-copy-source");
+  std::string path = *decoded;
   if (starts_with(path, "/")) path = path.substr(1);
   size_t slash = path.find('/');
   if (slash == std::string::npos || slash == 0 || slash + 1 == path.size())
