@@ -4,6 +4,7 @@
 #include <nlohmann/json.hpp>
 
 #include "common/time.h"
+#include "control/console.h"
 #include "control/fixtures.h"
 #include "server/runtime.h"
 
@@ -115,6 +116,7 @@ void handle(Runtime& rt, http::Request& req, http::Response& res) {
   res.operation = p;
   if (p == "/_localaws/health" && get) return health(rt, res);
   if (p == "/_localstack/health" && get) return localstack_health(rt, res);
+  if (is_console_path(p)) return serve_console(req, res);
   if (p == "/_localaws/reset") {
     if (req.method != "POST") return error(res, 405, "MethodNotAllowed", "use POST");
     return reset(rt, req, res);
