@@ -1,0 +1,306 @@
+// The web console in headless Chromium: the book's S3 steps, a DynamoDB item's life, and the
+// create-bucket dialog by keyboard alone. Every step goes through the console's real, signed S3 and
+// DynamoDB calls; the SDK then checks what the server actually stored.
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import { createHash } from "node:crypto";
+import { mkdtempSync, readFileSync, statSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { chromium } from "playwright-core";
+import { DynamoDBClient, GetItemCommand } from "@aws-sdk/client-dynamodb";
+import {
+  S3Client, GetBucketOwnershipControlsCommand, GetPublicAccessBlockCommand, HeadBucketCommand,
+} from "@aws-sdk/client-s3";
+import { startLocalaws } from "./support.mjs";
+
+const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..", "..", "..");
+const GRAPH = join(ROOT, "fixtures", "graph.jpg");
+const BUCKET = "kevintruvu.coffeeshopranker";
+
+// Screenshots go to LOCALAWS_SCREENSHOTS or a temp dir (kept, and printed, so they can be looked at).
+const SHOTS = process.env.LOCALAWS_SCREENSHOTS || mkdtempSync(join(tmpdir(), "localaws-console-shots-"));
+
+let server, browser, s3, dynamo;
+
+before(async () => {
+  server = await startLocalaws();
+  const clientOpts = { endpoint: server.endpoint, region: server.region, credentials: server.credentials, maxAttempts: 1 };
+  s3 = new S3Client({ ...clientOpts, forcePathStyle: true });
+  dynamo = new DynamoDBClient(clientOpts);
+  // launch() gives the browser a fresh temporary profile (user-data dir) of its own and removes it.
+  browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM || "/usr/bin/chromium",
+    args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+      "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+  });
+  console.log(`screenshots: ${SHOTS}`);
+});
+
+after(async () => {
+  await browser?.close();
+  s3?.destroy();
+  dynamo?.destroy();
+  await server?.stop();
+});
+
+// A fresh page; requests leaving for anywhere but the emulator fail the test (no CDN, no fonts).
+async function openConsole(hash = "#/s3") {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 860 } });
+  context.setDefaultTimeout(10000);
+  const page = await context.newPage();
+  const outside = [];
+  const origin = new URL(server.endpoint).origin;
+  context.on("request", (r) => { if (!r.url().startsWith(origin) && !r.url().startsWith("data:")) outside.push(r.url()); });
+  const pageErrors = [];
+  page.on("pageerror", (e) => pageErrors.push(String(e)));
+  await page.goto(`${server.endpoint}/_localaws/console${hash}`);
+  await page.locator("h1").first().waitFor();
+  return { context, page, outside, pageErrors };
+}
+
+async function shot(page, name) {
+  await page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true });
+}
+
+async function journalOps() {
+  const r = await fetch(`${server.endpoint}/_localaws/requests?limit=1000`);
+  return (await r.json()).requests.map((e) => e.operation);
+}
+
+test("the book's steps: bucket with ACLs and public access, Test Folder, public graph.jpg, its object URL", async () => {
+  const { context, page, outside, pageErrors } = await openConsole("#/s3");
+  await page.getByRole("heading", { name: "Buckets" }).waitFor();
+
+  // Create the bucket with ACLs enabled and Block Public Access off.
+  await page.getByRole("button", { name: "Create bucket" }).click();
+  const dialog = page.getByRole("dialog", { name: "Create bucket" });
+  await dialog.getByLabel("Bucket name").fill(BUCKET);
+  await dialog.getByLabel("ACLs enabled: bucket owner preferred").check();
+  await dialog.getByLabel("Block all public access").uncheck();
+  await dialog.getByLabel(/I acknowledge/).check();
+  await shot(page, "01-create-bucket");
+  await dialog.getByRole("button", { name: "Create bucket" }).click();
+  await dialog.waitFor({ state: "detached" });
+  const row = page.getByRole("row", { name: new RegExp(BUCKET.replace(/\./g, "\\.")) });
+  await row.getByRole("link", { name: BUCKET }).waitFor();
+  await s3.send(new HeadBucketCommand({ Bucket: BUCKET }));
+  await row.getByText("Objects can be public").waitFor();
+  await shot(page, "02-buckets");
+
+  // Create "Test Folder".
+  await row.getByRole("link", { name: BUCKET }).click();
+  await page.getByRole("heading", { name: BUCKET }).waitFor();
+  await page.getByRole("button", { name: "Create folder" }).click();
+  const folderDialog = page.getByRole("dialog", { name: "Create folder" });
+  await folderDialog.getByLabel("Folder name").fill("Test Folder");
+  await folderDialog.getByRole("button", { name: "Create folder" }).click();
+  await folderDialog.waitFor({ state: "detached" });
+  await page.getByRole("link", { name: "Test Folder/" }).click();
+  await page.getByRole("heading", { name: "Test Folder/" }).waitFor();
+  const crumbs = page.getByRole("navigation", { name: "Breadcrumb" });
+  assert.deepEqual(await crumbs.getByRole("listitem").allInnerTexts(), ["Buckets", BUCKET, "Test Folder"].map((t, i) => (i ? "›" : "") + t));
+
+  // Upload graph.jpg with public read.
+  await page.getByRole("button", { name: "Upload" }).click();
+  const upload = page.getByRole("dialog", { name: "Upload" });
+  await upload.getByLabel("Files").setInputFiles(GRAPH);
+  await upload.getByLabel(/Grant public read access/).check();
+  await shot(page, "03-upload");
+  await upload.getByRole("button", { name: "Upload" }).click();
+  await upload.waitFor({ state: "detached" });
+  await shot(page, "04-folder");
+
+  // The object overview.
+  await page.getByRole("link", { name: "graph.jpg" }).click();
+  await page.getByRole("heading", { name: "graph.jpg" }).waitFor();
+  const bytes = readFileSync(GRAPH);
+  const props = page.locator("dl.props");
+  await props.getByText("Entity tag (ETag)").waitFor();
+  const value = async (label) => (await props.locator(`dt:text-is("${label}") + dd`).innerText()).trim();
+  assert.equal(await value("Entity tag (ETag)"), createHash("md5").update(bytes).digest("hex"));
+  assert.match(await value("Size"), new RegExp(`\\(${statSync(GRAPH).size} bytes\\)`));
+  assert.equal(await value("Type"), "image/jpeg");
+  assert.equal(await value("Key"), "Test Folder/graph.jpg");
+  assert.notEqual(await value("Last modified"), "");
+  const url = `${server.endpoint}/${BUCKET}/Test+Folder/graph.jpg`;
+  assert.equal(await value("Object URL"), url);
+  await shot(page, "05-object-overview");
+  // Permissions come from GetObjectAcl: the owner and everyone's READ (issue 4).
+  assert.notEqual(await value("Owner"), "unknown", "GetObjectAcl must name the owner");
+  await page.getByRole("row", { name: /Everyone \(public access\)\s+READ/ }).waitFor();
+
+  // Follow the object URL into a new tab: a plain browser GET, no credentials. The image must load.
+  const [tab] = await Promise.all([context.waitForEvent("page"), props.getByRole("link", { name: url }).click()]);
+  const response = await tab.waitForEvent("response", (r) => r.url() === url);
+  await tab.waitForLoadState("load");
+  assert.equal(response.status(), 200, `anonymous GET of the object URL answered ${response.status()}`);
+  assert.equal(response.request().headers().authorization, undefined);
+  assert.equal(response.headers()["content-type"], "image/jpeg");
+  const width = await tab.evaluate(() => document.images[0]?.naturalWidth ?? 0);
+  assert.ok(width > 0, "the image shows in the browser");
+  await shot(tab, "06-object-url");
+
+  assert.deepEqual(outside, [], "the console fetched nothing from the network");
+  assert.deepEqual(pageErrors, []);
+  const ops = await journalOps();
+  for (const op of ["CreateBucket", "DeletePublicAccessBlock", "PutObject", "ListObjectsV2", "HeadObject", "GetObjectAcl", "GetObject"]) {
+    assert.ok(ops.includes(op), `the journal shows ${op}`);
+  }
+  await context.close();
+});
+
+test("DynamoDB: create a table, add, edit, query and delete an item", async () => {
+  const { context, page, outside, pageErrors } = await openConsole("#/dynamodb");
+  await page.getByRole("heading", { name: "Tables" }).waitFor();
+
+  await page.getByRole("button", { name: "Create table" }).click();
+  let dialog = page.getByRole("dialog", { name: "Create table" });
+  await dialog.getByLabel("Table name").fill("CoffeeShops");
+  await dialog.getByRole("group", { name: "Partition key" }).getByLabel("Name").fill("City");
+  await dialog.getByRole("group", { name: "Sort key (optional)" }).getByLabel("Name").fill("Shop");
+  await dialog.getByRole("button", { name: "Create table" }).click();
+  await dialog.waitFor({ state: "detached" });
+  const row = page.getByRole("row", { name: /CoffeeShops/ });
+  await row.getByText("City (S)").waitFor();
+  await row.getByText("Shop (S)").waitFor();
+  await row.getByText("On-demand").waitFor();
+
+  // Creating it again shows DynamoDB's error code and message in the dialog.
+  await page.getByRole("button", { name: "Create table" }).click();
+  dialog = page.getByRole("dialog", { name: "Create table" });
+  await dialog.getByLabel("Table name").fill("CoffeeShops");
+  await dialog.getByRole("group", { name: "Partition key" }).getByLabel("Name").fill("City");
+  await dialog.getByRole("button", { name: "Create table" }).click();
+  await dialog.getByRole("alert").getByText("ResourceInUseException").waitFor();
+  await shot(page, "10-ddb-error");
+  await dialog.getByRole("button", { name: "Cancel" }).click();
+
+  await row.getByRole("link", { name: "CoffeeShops" }).click();
+  await page.getByRole("heading", { name: "CoffeeShops" }).waitFor();
+  await page.getByText("No items.").waitFor();
+
+  // Add an item; a malformed one is refused before any call.
+  await page.getByRole("button", { name: "Add item" }).click();
+  dialog = page.getByRole("dialog", { name: "Add item" });
+  const text = dialog.getByLabel("Item (DynamoDB JSON)");
+  await text.fill('{"City": {"S": "Seattle"}, "Shop": {"S": "Blue Bottle"}, "Rating": {"X": "4"}}');
+  await dialog.getByRole("button", { name: "Create item" }).click();
+  await dialog.getByRole("alert").getByText('Rating: unknown type "X"', { exact: false }).waitFor();
+  await text.fill('{"City": {"S": "Seattle"}, "Shop": {"S": "Blue Bottle"}, "Rating": {"N": "4"}}');
+  await dialog.getByRole("button", { name: "Create item" }).click();
+  await dialog.waitFor({ state: "detached" });
+  const key = { City: { S: "Seattle" }, Shop: { S: "Blue Bottle" } };
+  assert.deepEqual((await dynamo.send(new GetItemCommand({ TableName: "CoffeeShops", Key: key }))).Item.Rating, { N: "4" });
+
+  // Edit it.
+  await page.getByRole("button", { name: "Edit item Seattle / Blue Bottle" }).click();
+  dialog = page.getByRole("dialog", { name: "Edit item" });
+  const edited = JSON.parse(await dialog.getByLabel("Item (DynamoDB JSON)").inputValue());
+  assert.deepEqual(edited, { ...key, Rating: { N: "4" } });
+  edited.Rating = { N: "4.5" };
+  edited.Tags = { SS: ["espresso", "pour-over"] };
+  await dialog.getByLabel("Item (DynamoDB JSON)").fill(JSON.stringify(edited, null, 2));
+  await shot(page, "11-ddb-edit");
+  await dialog.getByRole("button", { name: "Save changes" }).click();
+  await dialog.waitFor({ state: "detached" });
+  const stored = (await dynamo.send(new GetItemCommand({ TableName: "CoffeeShops", Key: key }))).Item;
+  assert.deepEqual(stored.Rating, { N: "4.5" });
+  assert.deepEqual(stored.Tags.SS.sort(), ["espresso", "pour-over"]);
+
+  // A second item, then a query by partition key and sort key prefix finds only the first.
+  await page.getByRole("button", { name: "Add item" }).click();
+  dialog = page.getByRole("dialog", { name: "Add item" });
+  await dialog.getByLabel("Item (DynamoDB JSON)").fill('{"City": {"S": "Seattle"}, "Shop": {"S": "Victrola"}}');
+  await dialog.getByRole("button", { name: "Create item" }).click();
+  await dialog.waitFor({ state: "detached" });
+  await page.getByLabel("Query by key").check();
+  await page.getByLabel("Partition key: City (S)").fill("Seattle");
+  await page.getByLabel("Sort key condition: Shop (S)").selectOption("begins_with");
+  await page.getByLabel("Sort key value").fill("Blue");
+  await page.getByRole("button", { name: "Run" }).click();
+  await page.getByText("Page 1: 1 item(s).").waitFor();
+  const cells = page.locator("table.items tbody tr").first().locator("td");
+  assert.deepEqual((await cells.allInnerTexts()).slice(0, 3), ["Seattle", "Blue Bottle", "4.5"]);
+  assert.equal(await page.getByRole("button", { name: "Next page" }).isVisible(), false);
+  await shot(page, "12-ddb-query");
+
+  // Scan page by page (Limit 1): two pages.
+  await page.getByLabel("Scan the table").check();
+  await page.getByLabel("Items per page (Limit)").fill("1");
+  await page.getByRole("button", { name: "Run" }).click();
+  await page.getByText("Page 1: 1 item(s), more after this page.").waitFor();
+  await page.getByRole("button", { name: "Next page" }).click();
+  await page.getByText(/^Page 2: /).waitFor();
+
+  // Delete the first item.
+  await page.getByLabel("Items per page (Limit)").fill("25");
+  await page.getByRole("button", { name: "Run" }).click();
+  await page.getByText("Page 1: 2 item(s).").waitFor();
+  await page.getByRole("button", { name: "Delete item Seattle / Blue Bottle" }).click();
+  dialog = page.getByRole("dialog", { name: "Delete item" });
+  await dialog.getByRole("button", { name: "Delete item" }).click();
+  await dialog.waitFor({ state: "detached" });
+  await page.getByText("Page 1: 1 item(s).").waitFor();
+  assert.equal((await dynamo.send(new GetItemCommand({ TableName: "CoffeeShops", Key: key }))).Item, undefined);
+
+  assert.deepEqual(outside, []);
+  assert.deepEqual(pageErrors, []);
+  const ops = await journalOps();
+  for (const op of ["CreateTable", "PutItem", "Query", "Scan", "DeleteItem"]) assert.ok(ops.includes(op), `the journal shows ${op}`);
+  await context.close();
+});
+
+test("keyboard only: the create-bucket dialog", async () => {
+  const { context, page } = await openConsole("#/s3");
+  await page.getByRole("heading", { name: "Buckets" }).waitFor();
+  const focused = () => page.evaluate(() => {
+    const el = document.activeElement;
+    return `${el.tagName.toLowerCase()}:${el.getAttribute("aria-label") || el.textContent.trim() || el.id}`;
+  });
+  // Tab from the top of the page to the button (bounded: it is the fifth stop).
+  let reached = false;
+  for (let i = 0; i < 15 && !reached; i += 1) {
+    await page.keyboard.press("Tab");
+    reached = (await focused()) === "button:Create bucket";
+  }
+  assert.ok(reached, "Tab reaches Create bucket");
+  await page.keyboard.press("Enter");
+  const dialog = page.getByRole("dialog", { name: "Create bucket" });
+  await dialog.waitFor();
+  assert.equal(await page.evaluate(() => document.activeElement.name), "bucket", "focus starts in the name field");
+  await page.keyboard.type("keyboard-bucket");
+  await page.keyboard.press("Tab"); // the ownership radio group
+  await page.keyboard.press("ArrowDown"); // ACLs enabled: bucket owner preferred
+  await page.keyboard.press("ArrowDown"); // ACLs enabled: object writer
+  assert.equal(await page.evaluate(() => document.activeElement.value), "ObjectWriter");
+  await page.keyboard.press("Tab"); // Block all public access
+  await page.keyboard.press("Space");
+  await page.keyboard.press("Tab"); // the acknowledgement appears after unchecking
+  await page.keyboard.press("Space");
+  assert.equal(await page.evaluate(() => document.activeElement.id), "ack-public");
+  // The focus ring is visible on what has focus.
+  const outline = await page.evaluate(() => getComputedStyle(document.activeElement).outlineStyle);
+  assert.equal(outline, "solid");
+  await shot(page, "20-keyboard-dialog");
+  await page.keyboard.press("Tab"); // Cancel
+  await page.keyboard.press("Tab"); // Create bucket
+  assert.equal(await focused(), "button:Create bucket");
+  await page.keyboard.press("Enter");
+  await dialog.waitFor({ state: "detached" });
+  assert.equal(await focused(), "button:Create bucket", "focus returns to the button that opened the dialog");
+  await page.getByRole("link", { name: "keyboard-bucket" }).waitFor();
+  await s3.send(new HeadBucketCommand({ Bucket: "keyboard-bucket" }));
+  // What the dialog chose reached the server (ownership controls and public access block: issue 4).
+  const oc = await s3.send(new GetBucketOwnershipControlsCommand({ Bucket: "keyboard-bucket" }));
+  assert.equal(oc.OwnershipControls.Rules[0].ObjectOwnership, "ObjectWriter");
+  await assert.rejects(s3.send(new GetPublicAccessBlockCommand({ Bucket: "keyboard-bucket" })), { name: "NoSuchPublicAccessBlockConfiguration" });
+
+  // Escape closes a dialog without creating anything.
+  await page.keyboard.press("Enter");
+  await dialog.waitFor();
+  await page.keyboard.press("Escape");
+  await dialog.waitFor({ state: "detached" });
+  await context.close();
+});
