@@ -1,20 +1,118 @@
+// The S3 service: path-style addressing, routing, the permission check, and the one place where
+// S3Error becomes XML.
+#include <unordered_set>
+
+#include "common/log.h"
+#include "common/time.h"
+#include "s3/handlers.h"
 #include "server/runtime.h"
 
 namespace localaws {
+namespace s3 {
+
+// The one permission check. Issue 4 extends it with ACLs and bucket policies; for now the owner
+// account may do everything with its buckets and anonymous principals nothing.
+bool authorize(Op op, const auth::Principal& who, const Bucket* bucket, const std::string& key) {
+  (void)key;
+  if (who.anonymous) return false;
+  if (op == Op::kListBuckets || op == Op::kCreateBucket) return true;
+  return bucket && bucket->owner.account == who.account_id;
+}
+
 namespace {
-class S3Stub : public Service {
+
+class S3Service : public Service {
  public:
+  explicit S3Service(Runtime& rt) : rt_(rt), store_(*rt.db, *rt.blobs) {}
   const char* name() const override { return "s3"; }
   auth::ServiceKind kind() const override { return auth::ServiceKind::kS3; }
-  void handle(http::Request&, const auth::Principal&, http::Response& res) override { res.status = 501; }
-  void render_auth_error(const auth::AuthError& e, const http::Request&, http::Response& res) override {
-    res.status = e.status;
+
+  void handle(http::Request& req, const auth::Principal& who, http::Response& res) override {
+    std::string bucket, key;
+    Route r{Op::kMethodNotAllowed, "Unknown"};
+    try {
+      if (!split_path(req.raw_path, bucket, key)) throw S3Error("InvalidURI");
+      r = route(req, !bucket.empty(), !key.empty());
+      res.operation = r.name;
+      Ctx c{rt_, store_, req, res, who, r.op, bucket, key, std::nullopt, now_ms()};
+      dispatch(c, r);
+    } catch (const S3Error& e) {
+      render_error(e, req.method, req.request_id, res);
+    }
   }
-  void render_internal_error(const http::Request&, http::Response& res) override { res.status = 500; }
-  void finish(const http::Request&, http::Response&) override {}
-  void reset() override {}
-  void collect_live_blobs(std::unordered_set<std::string>&) override {}
+
+  void render_auth_error(const auth::AuthError& e, const http::Request& req, http::Response& res) override {
+    render_error(from_auth_error(e), req.method, req.request_id, res);
+  }
+  void render_internal_error(const http::Request& req, http::Response& res) override {
+    render_error(S3Error("InternalError"), req.method, req.request_id, res);
+  }
+  void finish(const http::Request& req, http::Response& res) override {
+    res.set_header("x-amz-request-id", req.request_id);
+    res.set_header("x-amz-id-2", host_id_for(req.request_id));
+    res.set_header("Server", "AmazonS3");
+  }
+  void reset() override { store_.reset(); }
+  void collect_live_blobs(std::unordered_set<std::string>& out) override { store_.collect_blobs(out); }
+
+ private:
+  void dispatch(Ctx& c, const Route& r) {
+    if (r.op == Op::kNotImplemented) {
+      throw S3Error("NotImplemented", "The " + r.name + " operation is not implemented by localaws")
+          .with("Resource", c.req.raw_path);
+    }
+    if (r.op == Op::kMethodNotAllowed) {
+      throw S3Error("MethodNotAllowed")
+          .with("Method", c.req.method)
+          .with("ResourceType", c.key.empty() ? (c.bucket.empty() ? "SERVICE" : "BUCKET") : "OBJECT");
+    }
+    if (c.op != Op::kListBuckets && c.op != Op::kCreateBucket) {
+      c.bkt = store_.bucket(c.bucket);
+      if (!c.bkt) {
+        if (c.who.anonymous) throw S3Error("AccessDenied");
+        throw S3Error("NoSuchBucket").with("BucketName", c.bucket);
+      }
+    }
+    if (!authorize(c.op, c.who, c.bkt ? &*c.bkt : nullptr, c.key)) throw S3Error("AccessDenied");
+    if (!c.key.empty()) check_key(c.key);
+    switch (c.op) {
+      case Op::kListBuckets: return list_buckets(c);
+      case Op::kCreateBucket: return create_bucket(c);
+      case Op::kHeadBucket: return head_bucket(c);
+      case Op::kDeleteBucket: return delete_bucket(c);
+      case Op::kGetBucketLocation: return get_bucket_location(c);
+      case Op::kListObjects: return list_objects(c, false);
+      case Op::kListObjectsV2: return list_objects(c, true);
+      case Op::kListMultipartUploads: return list_multipart_uploads(c);
+      case Op::kDeleteObjects: return delete_objects(c);
+      case Op::kPutObject: return put_object(c);
+      case Op::kCopyObject: return copy_object(c);
+      case Op::kGetObject:
+      case Op::kHeadObject: return get_object(c);
+      case Op::kDeleteObject: return delete_object(c);
+      case Op::kPutObjectTagging: return put_object_tagging(c);
+      case Op::kGetObjectTagging: return get_object_tagging(c);
+      case Op::kDeleteObjectTagging: return delete_object_tagging(c);
+      case Op::kGetObjectAttributes: return get_object_attributes(c);
+      case Op::kCreateMultipartUpload: return create_multipart_upload(c);
+      case Op::kUploadPart: return upload_part(c, false);
+      case Op::kUploadPartCopy: return upload_part(c, true);
+      case Op::kCompleteMultipartUpload: return complete_multipart_upload(c);
+      case Op::kAbortMultipartUpload: return abort_multipart_upload(c);
+      case Op::kListParts: return list_parts(c);
+      case Op::kNotImplemented:
+      case Op::kMethodNotAllowed: break;
+    }
+    throw S3Error("NotImplemented");
+  }
+
+  Runtime& rt_;
+  Store store_;
 };
+
 }  // namespace
-std::unique_ptr<Service> make_s3_service(Runtime&) { return std::make_unique<S3Stub>(); }
+}  // namespace s3
+
+std::unique_ptr<Service> make_s3_service(Runtime& rt) { return std::make_unique<s3::S3Service>(rt); }
+
 }  // namespace localaws

@@ -215,8 +215,12 @@ static http::Request to_request(const httplib::Request& h, const httplib::Conten
 static void write_response(http::Response& res, httplib::Response& out) {
   out.status = res.status;
   std::string content_type;
+  bool provider = res.file && !res.omit_body && res.file->length > 0;
   for (auto& [k, v] : res.headers) {
-    if (iequals(k, "content-type")) content_type = v;
+    if (iequals(k, "content-type")) {
+      content_type = v;
+      if (provider) continue;  // set_content_provider adds it; a second copy would be sent twice
+    }
     if (iequals(k, "content-length")) continue;  // computed below
     out.set_header(k, v);
   }

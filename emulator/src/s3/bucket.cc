@@ -1,0 +1,127 @@
+// Bucket operations: ListBuckets, CreateBucket, HeadBucket, DeleteBucket, GetBucketLocation.
+#include "common/crypto.h"
+#include "common/strings.h"
+#include "common/time.h"
+#include "http/body.h"
+#include "s3/handlers.h"
+#include "s3/rules.h"
+#include "server/runtime.h"
+
+namespace localaws::s3 {
+
+namespace {
+void add_owner(XmlNode parent, const Owner& o) {
+  parent.child("Owner").add("ID", o.id).add("DisplayName", o.name);
+}
+
+// A region name as AWS spells them (us-east-1, eu-west-3, ap-southeast-2 ...).
+bool plausible_region(const std::string& r) {
+  if (r.size() < 3 || r.size() > 30) return false;
+  for (char ch : r) {
+    if (!((ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9') || ch == '-')) return false;
+  }
+  return r.find('-') != std::string::npos;
+}
+
+// The region the client signed for (credential scope of the header or presigned query), or "".
+std::string signing_region(const http::Request& req) {
+  std::string cred;
+  if (auto* a = req.header("authorization")) {
+    auto p = a->find("Credential=");
+    if (p != std::string::npos) cred = a->substr(p + 11, a->find_first_of(", ", p) - p - 11);
+  } else if (auto* q = req.query_param("X-Amz-Credential")) {
+    cred = *q;
+  }
+  auto parts = split(cred, '/');  // AKID/date/region/s3/aws4_request
+  return parts.size() >= 5 ? parts[parts.size() - 3] : "";
+}
+
+// The LocationConstraint of a CreateBucketConfiguration body, or "" when there is none.
+std::string location_constraint(Ctx& c) {
+  std::string body;
+  if (auto e = http::read_all(*c.req.body, 64 * 1024, body)) throw S3Error(e->code, e->message);
+  if (trim(body).empty()) return "";
+  pugi::xml_document doc;
+  if (!parse_xml(body, doc) || std::string(doc.document_element().name()) != "CreateBucketConfiguration")
+    throw S3Error("MalformedXML");
+  auto lc = child_text(doc.document_element(), "LocationConstraint");
+  return lc ? trim(*lc) : "";
+}
+}  // namespace
+
+void list_buckets(Ctx& c) {
+  size_t max = 10000;
+  if (auto* m = c.req.query_param("max-buckets")) {
+    auto v = parse_u64(*m);
+    if (!v || *v < 1 || *v > 10000)
+      throw S3Error("InvalidArgument", "Argument max-buckets must be an integer between 1 and 10000")
+          .with("ArgumentName", "max-buckets")
+          .with("ArgumentValue", *m);
+    max = *v;
+  }
+  std::string prefix = c.req.query_param("prefix") ? *c.req.query_param("prefix") : "";
+  std::string after;
+  const std::string* token = c.req.query_param("continuation-token");
+  if (token) {
+    if (!base64_decode(*token, after)) throw S3Error("InvalidArgument", "The continuation token provided is incorrect");
+  }
+  auto buckets = c.store.list_buckets(c.who.account_id, prefix, after, max + 1);
+  bool truncated = buckets.size() > max;
+  if (truncated) buckets.resize(max);
+
+  XmlDoc doc("ListAllMyBucketsResult");
+  add_owner(doc.root, owner_of(c.who));
+  auto list = doc.root.child("Buckets");
+  for (auto& b : buckets) {
+    list.child("Bucket").add("Name", b.name).add("CreationDate", iso8601_ms(b.created_ms)).add("BucketRegion", b.region);
+  }
+  if (truncated) doc.root.add("ContinuationToken", base64_encode(buckets.back().name));
+  if (c.req.query_param("prefix")) doc.root.add("Prefix", prefix);
+  reply_xml(c, doc);
+}
+
+void create_bucket(Ctx& c) {
+  if (!valid_bucket_name(c.bucket)) throw S3Error("InvalidBucketName").with("BucketName", c.bucket);
+  std::string lc = location_constraint(c);
+  // us-east-1 has no LocationConstraint: naming it explicitly is an error on AWS.
+  if (!lc.empty() && (lc == "us-east-1" || !plausible_region(lc)))
+    throw S3Error("InvalidLocationConstraint").with("LocationConstraint", lc);
+  // A regional endpoint (signed for a region other than us-east-1) only creates buckets in its
+  // own region, and wants it named.
+  std::string signed_for = signing_region(c.req);
+  if (!signed_for.empty() && signed_for != "us-east-1" && lc != signed_for) {
+    throw S3Error("IllegalLocationConstraintException",
+                  "The " + (lc.empty() ? std::string("unspecified") : lc) +
+                      " location constraint is incompatible for the region specific endpoint this request was sent to.");
+  }
+  Bucket b{c.bucket, lc.empty() ? c.rt.config.region : lc, owner_of(c.who), c.now_ms};
+  Bucket existing;
+  // ---- checks end; the bucket is created here ----
+  St st = c.store.create_bucket(b, &existing);
+  if (st == St::kExists) {
+    if (existing.owner.account != c.who.account_id) throw S3Error("BucketAlreadyExists").with("BucketName", c.bucket);
+    // us-east-1 answers 200 for a bucket you already own; every other region does not.
+    if (!(existing.region == "us-east-1" && b.region == "us-east-1"))
+      throw S3Error("BucketAlreadyOwnedByYou").with("BucketName", c.bucket);
+  }
+  c.res.set_header("Location", "/" + c.bucket);
+}
+
+void head_bucket(Ctx& c) {
+  c.res.set_header("x-amz-bucket-region", c.bkt->region);
+  c.res.set_header("x-amz-access-point-alias", "false");
+  c.res.omit_body = true;
+}
+
+void delete_bucket(Ctx& c) {
+  raise(c.store.delete_bucket(c.bucket), c);
+  c.res.status = 204;
+}
+
+void get_bucket_location(Ctx& c) {
+  XmlDoc doc("LocationConstraint");
+  if (c.bkt->region != "us-east-1") doc.doc.document_element().text().set(c.bkt->region.c_str());
+  reply_xml(c, doc);
+}
+
+}  // namespace localaws::s3

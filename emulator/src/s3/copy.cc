@@ -1,0 +1,101 @@
+// CopyObject, and the copy source shared with UploadPartCopy. Copies stream file to file.
+#include "common/strings.h"
+#include "common/time.h"
+#include "s3/handlers.h"
+#include "s3/rules.h"
+#include "server/runtime.h"
+
+namespace localaws::s3 {
+
+CopySource open_copy_source(Ctx& c) {
+  std::string src = *c.req.header("x-amz-copy-source");
+  std::string version;
+  if (auto q = src.find('?'); q != std::string::npos) {
+    auto params = parse_query(src.substr(q + 1));
+    if (params) {
+      for (auto& [k, v] : *params) {
+        if (k == "versionId") version = v;
+      }
+    }
+    src = src.substr(0, q);
+  }
+  auto decoded = uri_decode(src);
+  if (!decoded) throw S3Error("InvalidArgument", "Invalid copy source encoding").with("ArgumentName", "x-amz-copy-source");
+  std::string path = *decoded;
+  if (starts_with(path, "/")) path = path.substr(1);
+  size_t slash = path.find('/');
+  if (slash == std::string::npos || slash == 0 || slash + 1 == path.size())
+    throw S3Error("InvalidArgument", "Invalid copy source object key")
+        .with("ArgumentName", "x-amz-copy-source")
+        .with("ArgumentValue", "x-amz-copy-source");
+  std::string sb = path.substr(0, slash), sk = path.substr(slash + 1);
+  // localaws keeps no versions: only the "null" version exists.
+  if (!version.empty() && version != "null") throw S3Error("NoSuchVersion").with("Key", sk).with("VersionId", version);
+  auto bucket = c.store.bucket(sb);
+  if (!bucket) throw S3Error("NoSuchBucket").with("BucketName", sb);
+  if (!authorize(Op::kGetObject, c.who, &*bucket, sk)) throw S3Error("AccessDenied");
+  auto obj = c.store.object(sb, sk);
+  if (!obj) throw S3Error("NoSuchKey").with("Key", sk);
+  Conditions cond{c.req.header("x-amz-copy-source-if-match"), c.req.header("x-amz-copy-source-if-none-match"),
+                  c.req.header("x-amz-copy-source-if-modified-since"),
+                  c.req.header("x-amz-copy-source-if-unmodified-since")};
+  // For copies every failed condition is a 412, including the ones a GET answers with 304.
+  if (evaluate_conditions(cond, obj->etag, obj->last_modified_ms / 1000, c.now_ms / 1000) != CondResult::kProceed)
+    throw S3Error("PreconditionFailed").with("Condition", "x-amz-copy-source-If-*");
+  auto file = c.rt.blobs->open(obj->blob_id);
+  if (!file) throw S3Error("InternalError", "The source object's data is missing");
+  return {std::move(*obj), std::move(file)};
+}
+
+namespace {
+bool directive_is_replace(const http::Request& req, const char* header) {
+  std::string d = req.header_or(header, "COPY");
+  if (d != "COPY" && d != "REPLACE") throw S3Error("InvalidArgument", std::string("Unknown ") + header + " value: " + d);
+  return d == "REPLACE";
+}
+}  // namespace
+
+void copy_object(Ctx& c) {
+  bool replace_meta = directive_is_replace(c.req, "x-amz-metadata-directive");
+  bool replace_tags = directive_is_replace(c.req, "x-amz-tagging-directive");
+  ObjectMeta requested = meta_from_headers(c.req);
+  std::optional<Algo> algo;
+  if (auto* a = c.req.header("x-amz-checksum-algorithm")) {
+    algo = parse_algo(*a);
+    if (!algo) throw S3Error("InvalidRequest", "Value for x-amz-checksum-algorithm header is invalid.");
+  }
+  CopySource src = open_copy_source(c);
+  bool same = src.obj.bucket == c.bucket && src.obj.key == c.key;
+  if (same && !replace_meta && !c.req.has_header("x-amz-storage-class") && !algo)
+    throw S3Error("InvalidRequest",
+                  "This copy request is illegal because it is trying to copy an object to itself without changing the "
+                  "object's metadata, storage class, website redirect location or encryption attributes.");
+  if (src.obj.size > kMaxPutSize)
+    throw S3Error("InvalidRequest", "The specified copy source is larger than the maximum allowable size for a copy "
+                                    "source: 5368709120");
+  ObjectMeta meta = replace_meta ? requested : src.obj.meta;
+  if (!replace_meta && c.req.has_header("x-amz-storage-class")) meta.storage_class = requested.storage_class;
+  meta.tags = replace_tags ? requested.tags : src.obj.meta.tags;
+  meta.part_sizes.clear();
+  meta.checksum_algo.clear();
+  meta.checksum_value.clear();
+  meta.checksum_type.clear();
+  if (!algo && !src.obj.meta.checksum_algo.empty()) algo = parse_algo(src.obj.meta.checksum_algo);
+  // ---- checks end; the bytes are copied and the row switched ----
+  Received r = copy_bytes(c, *src.file, 0, src.obj.size, algo.value_or(Algo::kNone));
+  if (r.algo != Algo::kNone) {
+    meta.checksum_algo = algo_name(r.algo);
+    meta.checksum_value = r.checksum;
+    meta.checksum_type = "FULL_OBJECT";
+  }
+  Object o{c.bucket, c.key, r.size, quote_etag(r.md5), c.now_ms, r.blob_id, owner_of(c.who), std::move(meta)};
+  raise(c.store.put_object(o, {}), c);
+  XmlDoc doc("CopyObjectResult");
+  doc.root.add("LastModified", iso8601_ms(o.last_modified_ms)).add("ETag", o.etag);
+  if (!o.meta.checksum_algo.empty()) {
+    doc.root.add("ChecksumType", o.meta.checksum_type).add("Checksum" + o.meta.checksum_algo, o.meta.checksum_value);
+  }
+  reply_xml(c, doc);
+}
+
+}  // namespace localaws::s3

@@ -1,0 +1,121 @@
+// What every S3 handler shares: the request context, the handler entry points (one file per
+// operation family) and the small helpers they all use. Handlers throw S3Error for AWS errors.
+#pragma once
+#include <optional>
+#include <string>
+
+#include "auth/accounts.h"
+#include "http/request.h"
+#include "http/response.h"
+#include "s3/checksum.h"
+#include "s3/error.h"
+#include "s3/router.h"
+#include "s3/store.h"
+#include "s3/xml.h"
+
+namespace localaws {
+struct Runtime;
+}
+
+namespace localaws::s3 {
+
+struct Ctx {
+  Runtime& rt;
+  Store& store;
+  http::Request& req;
+  http::Response& res;
+  const auth::Principal& who;
+  Op op;
+  std::string bucket;           // decoded from the path ("" for service operations)
+  std::string key;              // decoded from the path ("" for bucket operations)
+  std::optional<Bucket> bkt;    // the bucket's row once looked up (every op but CreateBucket/ListBuckets)
+  int64_t now_ms = 0;
+};
+
+// bucket.cc
+void list_buckets(Ctx& c);
+void create_bucket(Ctx& c);
+void head_bucket(Ctx& c);
+void delete_bucket(Ctx& c);
+void get_bucket_location(Ctx& c);
+// put.cc
+void put_object(Ctx& c);
+// get.cc
+void get_object(Ctx& c);  // GET and HEAD
+void get_object_attributes(Ctx& c);
+// delete.cc
+void delete_object(Ctx& c);
+void delete_objects(Ctx& c);
+// copy.cc
+void copy_object(Ctx& c);
+// tagging.cc
+void put_object_tagging(Ctx& c);
+void get_object_tagging(Ctx& c);
+void delete_object_tagging(Ctx& c);
+// list.cc
+void list_objects(Ctx& c, bool v2);
+// multipart.cc
+void create_multipart_upload(Ctx& c);
+void upload_part(Ctx& c, bool copy);
+void complete_multipart_upload(Ctx& c);
+void abort_multipart_upload(Ctx& c);
+void list_parts(Ctx& c);
+void list_multipart_uploads(Ctx& c);
+
+// service.cc: the one permission check (issue 4 adds ACLs and policies here).
+bool authorize(Op op, const auth::Principal& who, const Bucket* bucket, const std::string& key);
+
+// copy.cc: the object named by x-amz-copy-source, checked (permission, x-amz-copy-source-if-*)
+// and opened, for CopyObject and UploadPartCopy.
+struct CopySource {
+  Object obj;
+  std::shared_ptr<http::OpenFile> file;
+};
+CopySource open_copy_source(Ctx& c);
+
+// --- shared helpers (common.cc) ------------------------------------------------------------
+Owner owner_of(const auth::Principal& p);
+void reply_xml(Ctx& c, const XmlDoc& doc, int status = 200);
+// Throws S3Error for a status the store returned (kOk does nothing).
+void raise(St st, const Ctx& c);
+std::string quote_etag(const std::string& md5_raw);  // "\"<hex>\""
+// Object metadata from request headers: Content-* headers, x-amz-meta-*, storage class,
+// x-amz-tagging. Throws MetadataTooLarge, InvalidStorageClass, InvalidTag ...
+ObjectMeta meta_from_headers(const http::Request& req);
+Pairs parse_tagging_header(const std::string& value);
+void validate_tags(const Pairs& tags);
+// Adds the stored object's headers (ETag, Last-Modified, Content-*, x-amz-meta-*, ...) to res.
+void object_headers(const Object& o, http::Response& res);
+void checksum_headers(const ObjectMeta& m, http::Response& res);
+// A non-negative integer query parameter (max-keys, max-parts ...), capped at `cap`; absent ->
+// fallback. Anything else -> InvalidArgument as S3 words it.
+size_t count_param(const Ctx& c, const char* name, size_t fallback, size_t cap);
+// Validates a key from the path (length).
+void check_key(const std::string& key);
+
+// The checksum a request asks for: which algorithm, and the value it claims (header or trailer).
+struct ChecksumRequest {
+  Algo algo = Algo::kNone;
+  std::string expected;        // base64 from the header (empty: trailer, or computed only)
+  bool in_trailer = false;     // value arrives in the aws-chunked trailer
+};
+ChecksumRequest checksum_request(const http::Request& req);
+
+// Bytes written into a committed blob, with their digests.
+struct Received {
+  std::string blob_id;
+  uint64_t size = 0;
+  std::string md5;       // raw
+  Algo algo = Algo::kNone;
+  std::string checksum;  // base64 of algo, when algo != kNone
+};
+// Streams the request body into a new blob (never into memory), computing MD5 and the asked
+// checksum on the way; checks Content-MD5 and the checksum before committing the blob.
+// max_size: EntityTooLarge beyond it. Throws S3Error (no blob is left behind).
+Received receive_body(Ctx& c, uint64_t max_size, const ChecksumRequest& want);
+// Copies [offset, offset+length) of an open blob into a new committed blob, file to file.
+Received copy_bytes(Ctx& c, const http::OpenFile& from, uint64_t offset, uint64_t length, Algo algo);
+
+inline constexpr uint64_t kMaxPutSize = 5ull << 30;  // 5 GiB
+
+}  // namespace localaws::s3

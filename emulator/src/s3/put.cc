@@ -1,0 +1,37 @@
+// PutObject: stream the body into a blob, then switch the object row in one transaction.
+#include "common/crypto.h"
+#include "common/strings.h"
+#include "s3/handlers.h"
+
+namespace localaws::s3 {
+
+namespace {
+WriteCond write_cond(const http::Request& req) {
+  WriteCond w;
+  if (auto* inm = req.header("if-none-match")) {
+    if (trim(*inm) != "*") throw S3Error("NotImplemented").with("Header", "If-None-Match");
+    w.if_none_match_star = true;
+  }
+  if (auto* im = req.header("if-match")) w.if_match = trim(*im);
+  return w;
+}
+}  // namespace
+
+void put_object(Ctx& c) {
+  ObjectMeta meta = meta_from_headers(c.req);
+  WriteCond cond = write_cond(c.req);
+  ChecksumRequest want = checksum_request(c.req);
+  Received r = receive_body(c, kMaxPutSize, want);
+  // ---- checks end (the blob is committed, unreferenced); the row switches here ----
+  Object o{c.bucket, c.key, r.size, quote_etag(r.md5), c.now_ms, r.blob_id, owner_of(c.who), std::move(meta)};
+  if (r.algo != Algo::kNone) {
+    o.meta.checksum_algo = algo_name(r.algo);
+    o.meta.checksum_value = r.checksum;
+    o.meta.checksum_type = "FULL_OBJECT";
+  }
+  raise(c.store.put_object(o, cond), c);
+  c.res.set_header("ETag", o.etag);
+  checksum_headers(o.meta, c.res);
+}
+
+}  // namespace localaws::s3

@@ -1,0 +1,65 @@
+// S3 routing as a pure table: (method, bucket present?, key present?, query keyword, header guard)
+// -> Op. No I/O, no state: unit tested with plain structs (router_test.cc).
+#pragma once
+#include <string>
+#include <string_view>
+
+#include "common/strings.h"
+#include "http/request.h"
+
+namespace localaws::s3 {
+
+enum class Op {
+  kListBuckets,
+  kCreateBucket,
+  kHeadBucket,
+  kDeleteBucket,
+  kGetBucketLocation,
+  kListObjects,
+  kListObjectsV2,
+  kListMultipartUploads,
+  kDeleteObjects,
+  kPutObject,
+  kCopyObject,
+  kGetObject,
+  kHeadObject,
+  kDeleteObject,
+  kPutObjectTagging,
+  kGetObjectTagging,
+  kDeleteObjectTagging,
+  kGetObjectAttributes,
+  kCreateMultipartUpload,
+  kUploadPart,
+  kUploadPartCopy,
+  kCompleteMultipartUpload,
+  kAbortMultipartUpload,
+  kListParts,
+  kNotImplemented,    // a known S3 subresource or operation localaws does not build (yet)
+  kMethodNotAllowed,  // no operation for this method on this resource
+};
+
+const char* op_name(Op op);
+
+struct RouteInput {
+  std::string_view method;
+  bool has_bucket = false;
+  bool has_key = false;
+  const QueryParams* query = nullptr;
+  const http::HeaderList* headers = nullptr;  // lower-case names
+};
+
+struct Route {
+  Op op;
+  std::string name;  // AWS's operation name (for NotImplemented: the subresource's operation)
+};
+
+Route route(const RouteInput& in);
+inline Route route(const http::Request& req, bool has_bucket, bool has_key) {
+  return route(RouteInput{req.method, has_bucket, has_key, &req.query, &req.headers});
+}
+
+// "/bucket/key" from the raw (percent-encoded) path. '+' decodes to a space as S3 does. Returns
+// false on a malformed escape.
+bool split_path(std::string_view raw_path, std::string& bucket, std::string& key);
+
+}  // namespace localaws::s3

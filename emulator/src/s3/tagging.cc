@@ -1,0 +1,37 @@
+// Put/Get/DeleteObjectTagging.
+#include "http/body.h"
+#include "s3/handlers.h"
+
+namespace localaws::s3 {
+
+void put_object_tagging(Ctx& c) {
+  std::string body;
+  if (auto e = http::read_all(*c.req.body, 64 * 1024, body)) throw S3Error(e->code, e->message);
+  pugi::xml_document doc;
+  if (!parse_xml(body, doc) || std::string(doc.document_element().name()) != "Tagging") throw S3Error("MalformedXML");
+  Pairs tags;
+  for (auto tag : doc.document_element().child("TagSet").children("Tag")) {
+    auto k = child_text(tag, "Key");
+    auto v = child_text(tag, "Value");
+    if (!k || !v) throw S3Error("MalformedXML");
+    tags.emplace_back(*k, *v);
+  }
+  validate_tags(tags);
+  raise(c.store.set_tags(c.bucket, c.key, tags), c);
+}
+
+void get_object_tagging(Ctx& c) {
+  auto o = c.store.object(c.bucket, c.key);
+  if (!o) throw S3Error("NoSuchKey").with("Key", c.key);
+  XmlDoc doc("Tagging");
+  auto set = doc.root.child("TagSet");
+  for (auto& [k, v] : o->meta.tags) set.child("Tag").add("Key", k).add("Value", v);
+  reply_xml(c, doc);
+}
+
+void delete_object_tagging(Ctx& c) {
+  raise(c.store.set_tags(c.bucket, c.key, {}), c);
+  c.res.status = 204;
+}
+
+}  // namespace localaws::s3
