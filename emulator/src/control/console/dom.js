@@ -125,5 +125,5 @@ export function pageHeader(title, crumbs, actions) {
     crumbs ? h("nav", { "aria-label": "Breadcrumb", class: "crumbs" }, h("ol", {}, crumbs.map((c, i) =>
       h("li", {}, i === crumbs.length - 1 ? h("span", { "aria-current": "page" }, c.label) : h("a", { href: c.href }, c.label))))) : null,
     h("div", { class: "page-head" }, h("h1", { tabindex: "-1" }, title), h("div", { class: "toolbar" }, actions)),
-  ];
+  ].filter(Boolean);
 }

@@ -134,8 +134,16 @@ export function createBucketDialog(done) {
       const createBody = region === "us-east-1" ? undefined :
         `<CreateBucketConfiguration xmlns="http://s3.amazonaws.com/doc/2006-03-01/"><LocationConstraint>${region}</LocationConstraint></CreateBucketConfiguration>`;
       await s3("CreateBucket", { method: "PUT", bucket, headers: { "x-amz-object-ownership": ownership }, body: createBody });
-      // As the AWS console: the bucket is created with public access blocked, then the block is removed.
-      if (!block.checked) await s3("DeletePublicAccessBlock", { method: "DELETE", bucket, query: { publicAccessBlock: "" } });
+      // As the AWS console: the bucket is created with public access blocked, then the four
+      // settings are turned off.
+      if (!block.checked) {
+        const flags = ["BlockPublicAcls", "IgnorePublicAcls", "BlockPublicPolicy", "RestrictPublicBuckets"]
+          .map((f) => `<${f}>false</${f}>`).join("");
+        await s3("PutPublicAccessBlock", {
+          method: "PUT", bucket, query: { publicAccessBlock: "" }, checksum: true,
+          body: `<PublicAccessBlockConfiguration xmlns="http://s3.amazonaws.com/doc/2006-03-01/">${flags}</PublicAccessBlockConfiguration>`,
+        });
+      }
       done();
     },
   });
@@ -169,7 +177,7 @@ export async function renderFolder(root, bucket, prefix, refresh) {
     err,
     h("table", { class: "list" },
       h("caption", { class: "sr-only" }, `Objects in ${bucket}/${prefix}`),
-      h("thead", {}, h("tr", {}, h("th", { scope: "col" }, h("span", { class: "sr-only" }, "Select")),
+      h("thead", {}, h("tr", {}, h("th", { scope: "col", class: "select" }, h("span", { class: "sr-only" }, "Select")),
         h("th", { scope: "col" }, "Name"), h("th", { scope: "col" }, "Type"),
         h("th", { scope: "col" }, "Last modified"), h("th", { scope: "col" }, "Size"))),
       tbody),
