@@ -126,7 +126,16 @@ std::optional<AuthError> verify_claim(http::Request& req, ServiceKind s, const V
   std::string sts = sigv4::string_to_sign(c.amz_date, scope, canonical);
   std::string key = keys.get(account->secret_access_key, c.cred.date, c.cred.region, c.cred.service);
   if (!sigv4::signatures_equal(sigv4::signature(key, sts), c.signature)) {
-    return errors::signature_mismatch(s, c.cred.access_key, sts, canonical, c.signature);
+    // Some clients sign an S3 path exactly as they send it rather than re-encoded (botocore
+    // signs a raw '+' as '+', and S3 reads '+' in a path as a space): accept that form too.
+    bool raw_ok = false;
+    if (is_s3(s) && uri != req.raw_path && !req.raw_path.empty()) {
+      std::string raw_canonical =
+          sigv4::canonical_request({req.method, req.raw_path, query, headers, c.signed_headers, payload_hash});
+      std::string raw_sts = sigv4::string_to_sign(c.amz_date, scope, raw_canonical);
+      raw_ok = sigv4::signatures_equal(sigv4::signature(key, raw_sts), c.signature);
+    }
+    if (!raw_ok) return errors::signature_mismatch(s, c.cred.access_key, sts, canonical, c.signature);
   }
   if (is_s3(s)) {
     std::optional<ChunkSigning> signing;

@@ -19,60 +19,12 @@
 #include "common/log.h"
 #include "common/time.h"
 #include "control/control.h"
+#include "server/transport.h"
 
 namespace localaws {
 
 namespace {
 
-// cpp-httplib 0.11.4 listens with a backlog of 5 (compiled in); a burst of new connections then
-// sees resets. Listening again on the bound socket raises it.
-class TunedHttpServer : public httplib::Server {
- public:
-  void raise_backlog(int n) { ::listen(svr_sock_, n); }
-};
-
-// Idle keep-alive connections each hold a worker that cpp-httplib (0.11.4) releases only when
-// the keep-alive timeout passes, and the library exposes no accepted sockets. To stop promptly,
-// the server remembers which peers are being served and, on stop, shuts down every other
-// connection to its port found in /proc/self/fd; busy ones finish their response first.
-class ConnectionTracker {
- public:
-  void busy(const std::string& addr, int port, bool on) {
-    std::lock_guard<std::mutex> lock(mu_);
-    if (on) {
-      busy_.insert({addr, port});
-    } else {
-      busy_.erase(busy_.find({addr, port}));
-    }
-  }
-
-  void close_idle(int local_port) {
-    std::lock_guard<std::mutex> lock(mu_);
-    std::error_code ec;
-    for (auto& e : std::filesystem::directory_iterator("/proc/self/fd", ec)) {
-      int fd = std::atoi(e.path().filename().c_str());
-      sockaddr_storage local{}, peer{};
-      socklen_t ll = sizeof local, pl = sizeof peer;
-      if (getsockname(fd, reinterpret_cast<sockaddr*>(&local), &ll) != 0) continue;
-      if (getpeername(fd, reinterpret_cast<sockaddr*>(&peer), &pl) != 0) continue;
-      if (port_of(local) != local_port) continue;
-      char host[NI_MAXHOST];
-      if (getnameinfo(reinterpret_cast<sockaddr*>(&peer), pl, host, sizeof host, nullptr, 0, NI_NUMERICHOST) != 0)
-        continue;
-      if (busy_.count({host, port_of(peer)}) == 0) ::shutdown(fd, SHUT_RDWR);
-    }
-  }
-
- private:
-  static int port_of(const sockaddr_storage& a) {
-    if (a.ss_family == AF_INET) return ntohs(reinterpret_cast<const sockaddr_in&>(a).sin_port);
-    if (a.ss_family == AF_INET6) return ntohs(reinterpret_cast<const sockaddr_in6&>(a).sin6_port);
-    return -1;
-  }
-  std::mutex mu_;
-  std::multiset<std::pair<std::string, int>> busy_;
-};
-ConnectionTracker g_connections;
 
 // The body of a request whose handler got cpp-httplib's ContentReader: bytes are pushed to our
 // sink as they arrive, never collected.
@@ -180,7 +132,7 @@ void Server::start() {
 void Server::stop() {
   if (http_) {
     http_->stop();
-    if (port_ > 0) g_connections.close_idle(port_);
+    static_cast<TunedHttpServer&>(*http_).begin_stop();
   }
   if (thread_.joinable()) thread_.join();
 }
@@ -258,10 +210,7 @@ void Server::install_routes() {
   auto& cfg = rt_->config;
   // See DESIGN.md: without TCP_NODELAY every response stalls ~40 ms (Nagle + delayed ACK).
   s.set_tcp_nodelay(true);
-  s.set_keep_alive_max_count(100000);
-  s.set_keep_alive_timeout(10);
-  s.set_read_timeout(60);
-  s.set_write_timeout(60);
+  static_cast<TunedHttpServer&>(s).configure(10, 100000, 60, 60);
   // Each keep-alive connection holds a worker thread in cpp-httplib, so the pool must be larger
   // than the number of connections clients keep open (SDK pools default to 10-50).
   size_t threads = cfg.threads > 0 ? static_cast<size_t>(cfg.threads) : 128;
@@ -270,11 +219,6 @@ void Server::install_routes() {
   auto dispatch = [this](const httplib::Request& hreq, httplib::Response& hres, const httplib::ContentReader* reader) {
     auto t0 = std::chrono::steady_clock::now();
     t_dispatched = &hreq;
-    g_connections.busy(hreq.remote_addr, hreq.remote_port, true);
-    struct Idle {
-      const httplib::Request& r;
-      ~Idle() { g_connections.busy(r.remote_addr, r.remote_port, false); }
-    } idle{hreq};
     // cpp-httplib would slice the response again by Range and gzip it by Accept-Encoding: S3's
     // range rules are ours and AWS does not compress, so the library must not see either.
     auto& mreq = const_cast<httplib::Request&>(hreq);
