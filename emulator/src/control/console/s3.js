@@ -137,6 +137,8 @@ export function createBucketDialog(done) {
       // As the AWS console: the bucket is created with public access blocked, then the four
       // settings are turned off.
       if (!block.checked) {
+        // The bucket exists now whatever happens next: show it in the list behind the dialog.
+        done();
         const flags = ["BlockPublicAcls", "IgnorePublicAcls", "BlockPublicPolicy", "RestrictPublicBuckets"]
           .map((f) => `<${f}>false</${f}>`).join("");
         await s3("PutPublicAccessBlock", {
