@@ -74,6 +74,19 @@ async function withShots(name, body) {
   }
 }
 
+// Presses the page's button `open`, lets `fill` work in the dialog named `title`, submits it with
+// its button `submit` (default: the same label) and waits until it closes.
+async function dialogStep(page, open, title, fill, submit = open) {
+  await page.getByRole("button", { name: open, exact: true }).click();
+  const dialog = page.getByRole("dialog", { name: title });
+  await fill(dialog);
+  await dialog.getByRole("button", { name: submit, exact: true }).click();
+  await dialog.waitFor({ state: "detached" });
+}
+
+const createFolder = (page, name) => dialogStep(page, "Create folder", "Create folder",
+  (d) => d.getByLabel("Folder name").fill(name));
+
 async function shot(page, name) {
   await page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true });
 }
@@ -88,15 +101,13 @@ test("the book's steps: bucket with ACLs and public access, Test Folder, public 
   await page.getByRole("heading", { name: "Buckets" }).waitFor();
 
   // Create the bucket with ACLs enabled and Block Public Access off.
-  await page.getByRole("button", { name: "Create bucket" }).click();
-  const dialog = page.getByRole("dialog", { name: "Create bucket" });
-  await dialog.getByLabel("Bucket name").fill(BUCKET);
-  await dialog.getByLabel("ACLs enabled: bucket owner preferred").check();
-  await dialog.getByLabel("Block all public access").uncheck();
-  await dialog.getByLabel(/I acknowledge/).check();
-  await shot(page, "01-create-bucket");
-  await dialog.getByRole("button", { name: "Create bucket" }).click();
-  await dialog.waitFor({ state: "detached" });
+  await dialogStep(page, "Create bucket", "Create bucket", async (dialog) => {
+    await dialog.getByLabel("Bucket name").fill(BUCKET);
+    await dialog.getByLabel("ACLs enabled: bucket owner preferred").check();
+    await dialog.getByLabel("Block all public access").uncheck();
+    await dialog.getByLabel(/I acknowledge/).check();
+    await shot(page, "01-create-bucket");
+  });
   const row = page.getByRole("row", { name: new RegExp(BUCKET.replace(/\./g, "\\.")) });
   await row.getByRole("link", { name: BUCKET }).waitFor();
   await s3.send(new HeadBucketCommand({ Bucket: BUCKET }));
@@ -106,24 +117,18 @@ test("the book's steps: bucket with ACLs and public access, Test Folder, public 
   // Create "Test Folder".
   await row.getByRole("link", { name: BUCKET }).click();
   await page.getByRole("heading", { name: BUCKET }).waitFor();
-  await page.getByRole("button", { name: "Create folder" }).click();
-  const folderDialog = page.getByRole("dialog", { name: "Create folder" });
-  await folderDialog.getByLabel("Folder name").fill("Test Folder");
-  await folderDialog.getByRole("button", { name: "Create folder" }).click();
-  await folderDialog.waitFor({ state: "detached" });
+  await createFolder(page, "Test Folder");
   await page.getByRole("link", { name: "Test Folder/" }).click();
   await page.getByRole("heading", { name: "Test Folder/" }).waitFor();
   const crumbs = page.getByRole("navigation", { name: "Breadcrumb" });
   assert.deepEqual(await crumbs.getByRole("listitem").allInnerTexts(), ["Buckets", BUCKET, "Test Folder"]);
 
   // Upload graph.jpg with public read.
-  await page.getByRole("button", { name: "Upload" }).click();
-  const upload = page.getByRole("dialog", { name: "Upload" });
-  await upload.getByLabel("Files").setInputFiles(GRAPH);
-  await upload.getByLabel(/Grant public read access/).check();
-  await shot(page, "03-upload");
-  await upload.getByRole("button", { name: "Upload" }).click();
-  await upload.waitFor({ state: "detached" });
+  await dialogStep(page, "Upload", "Upload", async (dialog) => {
+    await dialog.getByLabel("Files").setInputFiles(GRAPH);
+    await dialog.getByLabel(/Grant public read access/).check();
+    await shot(page, "03-upload");
+  });
   await shot(page, "04-folder");
 
   // The object overview.
@@ -166,29 +171,19 @@ test("the book's steps: bucket with ACLs and public access, Test Folder, public 
 
 test("S3: delete objects, folders and buckets; errors show S3's code", () => withShots("s3-delete", async () => {
   const { page, pageErrors } = await openConsole("#/s3");
-  await page.getByRole("button", { name: "Create bucket" }).click();
-  const dialog = page.getByRole("dialog", { name: "Create bucket" });
-  await dialog.getByLabel("Bucket name").fill("delete-me");
-  await dialog.getByRole("button", { name: "Create bucket" }).click();
-  await dialog.waitFor({ state: "detached" });
+  await dialogStep(page, "Create bucket", "Create bucket", (d) => d.getByLabel("Bucket name").fill("delete-me"));
   await page.getByRole("link", { name: "delete-me" }).click();
   await page.getByRole("heading", { name: "delete-me" }).waitFor();
-  await page.getByRole("button", { name: "Create folder" }).click();
-  const folder = page.getByRole("dialog", { name: "Create folder" });
-  await folder.getByLabel("Folder name").fill("photos");
-  await folder.getByRole("button", { name: "Create folder" }).click();
-  await folder.waitFor({ state: "detached" });
-  await page.getByRole("button", { name: "Upload" }).click();
-  const upload = page.getByRole("dialog", { name: "Upload" });
-  await upload.getByLabel("Files").setInputFiles([{ name: "graph.jpg", mimeType: "image/jpeg", buffer: readFileSync(GRAPH) }, { name: "notes.txt", mimeType: "text/plain", buffer: Buffer.from("hello") }]);
-  await upload.getByRole("button", { name: "Upload" }).click();
-  await upload.waitFor({ state: "detached" });
+  await createFolder(page, "photos");
+  await dialogStep(page, "Upload", "Upload", (d) => d.getByLabel("Files").setInputFiles([
+    { name: "graph.jpg", mimeType: "image/jpeg", buffer: readFileSync(GRAPH) },
+    { name: "notes.txt", mimeType: "text/plain", buffer: Buffer.from("hello") }]));
   await page.getByRole("link", { name: "notes.txt" }).waitFor();
 
   // A bucket with objects cannot go: S3's BucketNotEmpty is shown.
   await page.getByRole("link", { name: "Buckets" }).click();
   await page.getByRole("button", { name: "Delete bucket delete-me" }).click();
-  let confirm = page.getByRole("dialog", { name: "Delete bucket" });
+  const confirm = page.getByRole("dialog", { name: "Delete bucket" });
   await confirm.getByRole("button", { name: "Delete bucket" }).click();
   await confirm.getByRole("alert").getByText("BucketNotEmpty").waitFor();
   await shot(page, "07-bucket-not-empty");
@@ -199,16 +194,10 @@ test("S3: delete objects, folders and buckets; errors show S3's code", () => wit
   await page.getByLabel("Select folder photos/").check();
   await page.getByLabel("Select graph.jpg").check();
   await page.getByLabel("Select notes.txt").check();
-  await page.getByRole("button", { name: "Delete selected" }).click();
-  confirm = page.getByRole("dialog", { name: "Delete objects" });
-  await confirm.getByRole("button", { name: "Delete" }).click();
-  await confirm.waitFor({ state: "detached" });
+  await dialogStep(page, "Delete selected", "Delete objects", async () => {}, "Delete");
   await page.getByText("No objects here yet.").waitFor();
   await page.getByRole("link", { name: "Buckets" }).click();
-  await page.getByRole("button", { name: "Delete bucket delete-me" }).click();
-  confirm = page.getByRole("dialog", { name: "Delete bucket" });
-  await confirm.getByRole("button", { name: "Delete bucket" }).click();
-  await confirm.waitFor({ state: "detached" });
+  await dialogStep(page, "Delete bucket delete-me", "Delete bucket", async () => {}, "Delete bucket");
   await assert.rejects(s3.send(new HeadBucketCommand({ Bucket: "delete-me" })), { name: "NotFound" });
   assert.deepEqual(pageErrors, []);
   const ops = await journalOps();
@@ -219,13 +208,11 @@ test("DynamoDB: create a table, add, edit, query and delete an item", () => with
   const { page, outside, pageErrors } = await openConsole("#/dynamodb");
   await page.getByRole("heading", { name: "Tables" }).waitFor();
 
-  await page.getByRole("button", { name: "Create table" }).click();
-  let dialog = page.getByRole("dialog", { name: "Create table" });
-  await dialog.getByLabel("Table name").fill("CoffeeShops");
-  await dialog.getByRole("group", { name: "Partition key" }).getByLabel("Name").fill("City");
-  await dialog.getByRole("group", { name: "Sort key (optional)" }).getByLabel("Name").fill("Shop");
-  await dialog.getByRole("button", { name: "Create table" }).click();
-  await dialog.waitFor({ state: "detached" });
+  await dialogStep(page, "Create table", "Create table", async (dialog) => {
+    await dialog.getByLabel("Table name").fill("CoffeeShops");
+    await dialog.getByRole("group", { name: "Partition key" }).getByLabel("Name").fill("City");
+    await dialog.getByRole("group", { name: "Sort key (optional)" }).getByLabel("Name").fill("Shop");
+  });
   const row = page.getByRole("row", { name: /CoffeeShops/ });
   await row.getByText("City (S)").waitFor();
   await row.getByText("Shop (S)").waitFor();
@@ -233,7 +220,7 @@ test("DynamoDB: create a table, add, edit, query and delete an item", () => with
 
   // Creating it again shows DynamoDB's error code and message in the dialog.
   await page.getByRole("button", { name: "Create table" }).click();
-  dialog = page.getByRole("dialog", { name: "Create table" });
+  let dialog = page.getByRole("dialog", { name: "Create table" });
   await dialog.getByLabel("Table name").fill("CoffeeShops");
   await dialog.getByRole("group", { name: "Partition key" }).getByLabel("Name").fill("City");
   await dialog.getByRole("button", { name: "Create table" }).click();
@@ -259,26 +246,21 @@ test("DynamoDB: create a table, add, edit, query and delete an item", () => with
   assert.deepEqual((await dynamo.send(new GetItemCommand({ TableName: "CoffeeShops", Key: key }))).Item.Rating, { N: "4" });
 
   // Edit it.
-  await page.getByRole("button", { name: "Edit item Seattle / Blue Bottle" }).click();
-  dialog = page.getByRole("dialog", { name: "Edit item" });
-  const edited = JSON.parse(await dialog.getByLabel("Item (DynamoDB JSON)").inputValue());
-  assert.deepEqual(edited, { ...key, Rating: { N: "4" } });
-  edited.Rating = { N: "4.5" };
-  edited.Tags = { SS: ["espresso", "pour-over"] };
-  await dialog.getByLabel("Item (DynamoDB JSON)").fill(JSON.stringify(edited, null, 2));
-  await shot(page, "11-ddb-edit");
-  await dialog.getByRole("button", { name: "Save changes" }).click();
-  await dialog.waitFor({ state: "detached" });
+  await dialogStep(page, "Edit item Seattle / Blue Bottle", "Edit item", async (d) => {
+    const edited = JSON.parse(await d.getByLabel("Item (DynamoDB JSON)").inputValue());
+    assert.deepEqual(edited, { ...key, Rating: { N: "4" } });
+    edited.Rating = { N: "4.5" };
+    edited.Tags = { SS: ["espresso", "pour-over"] };
+    await d.getByLabel("Item (DynamoDB JSON)").fill(JSON.stringify(edited, null, 2));
+    await shot(page, "11-ddb-edit");
+  }, "Save changes");
   const stored = (await dynamo.send(new GetItemCommand({ TableName: "CoffeeShops", Key: key }))).Item;
   assert.deepEqual(stored.Rating, { N: "4.5" });
   assert.deepEqual(stored.Tags.SS.sort(), ["espresso", "pour-over"]);
 
   // A second item, then a query by partition key and sort key prefix finds only the first.
-  await page.getByRole("button", { name: "Add item" }).click();
-  dialog = page.getByRole("dialog", { name: "Add item" });
-  await dialog.getByLabel("Item (DynamoDB JSON)").fill('{"City": {"S": "Seattle"}, "Shop": {"S": "Victrola"}}');
-  await dialog.getByRole("button", { name: "Create item" }).click();
-  await dialog.waitFor({ state: "detached" });
+  await dialogStep(page, "Add item", "Add item",
+    (d) => d.getByLabel("Item (DynamoDB JSON)").fill('{"City": {"S": "Seattle"}, "Shop": {"S": "Victrola"}}'), "Create item");
   await page.getByLabel("Query by key").check();
   await page.getByLabel("Partition key: City (S)").fill("Seattle");
   await page.getByLabel("Sort key condition: Shop (S)").selectOption("begins_with");
@@ -302,10 +284,7 @@ test("DynamoDB: create a table, add, edit, query and delete an item", () => with
   await page.getByLabel("Items per page (Limit)").fill("25");
   await page.getByRole("button", { name: "Run" }).click();
   await page.getByText("Page 1: 2 item(s).").waitFor();
-  await page.getByRole("button", { name: "Delete item Seattle / Blue Bottle" }).click();
-  dialog = page.getByRole("dialog", { name: "Delete item" });
-  await dialog.getByRole("button", { name: "Delete item" }).click();
-  await dialog.waitFor({ state: "detached" });
+  await dialogStep(page, "Delete item Seattle / Blue Bottle", "Delete item", async () => {}, "Delete item");
   await page.getByText("Page 1: 1 item(s).").waitFor();
   assert.equal((await dynamo.send(new GetItemCommand({ TableName: "CoffeeShops", Key: key }))).Item, undefined);
 

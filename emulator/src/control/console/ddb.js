@@ -1,7 +1,7 @@
 // The DynamoDB pages: tables, a table's items (Scan pages or a Query), an item editor that takes
 // DynamoDB JSON.
 import { ddb } from "./aws.js";
-import { choice, confirmDialog, errorBox, field, h, openDialog, pageHeader, showError } from "./dom.js";
+import { choice, confirmDialog, errorBox, field, h, listPage, listTable, openDialog, pageHeader, showError } from "./dom.js";
 
 export const links = {
   tables: () => "#/dynamodb",
@@ -77,19 +77,11 @@ async function listTableNames() {
 }
 
 export async function renderTables(root, refresh) {
-  const err = errorBox();
-  const tbody = h("tbody");
-  root.replaceChildren(
-    ...pageHeader("Tables", null, [
-      h("button", { type: "button", class: "primary", onclick: () => createTableDialog(refresh) }, "Create table"),
-      h("button", { type: "button", onclick: refresh }, "Refresh"),
-    ]),
-    err,
-    h("table", { class: "list" },
-      h("caption", { class: "sr-only" }, "DynamoDB tables"),
-      h("thead", {}, h("tr", {}, ["Name", "Status", "Partition key", "Sort key", "Billing mode", "Items"].map((c) => h("th", { scope: "col" }, c)),
-        h("th", { scope: "col" }, h("span", { class: "sr-only" }, "Actions")))),
-      tbody));
+  const { err, tbody } = listPage(root, {
+    title: "Tables", createLabel: "Create table", onCreate: () => createTableDialog(refresh), refresh,
+    caption: "DynamoDB tables",
+    columns: ["Name", "Status", "Partition key", "Sort key", "Billing mode", "Items", { hidden: "Actions" }],
+  });
   let names;
   try {
     names = await listTableNames();
@@ -250,10 +242,7 @@ export async function renderTable(root, tableName, refresh) {
               async () => { await ddb("DeleteItem", { TableName: tableName, Key: keyOf(it, keySchema) }); reload(); }),
           }, "Delete"))));
     }
-    results.replaceChildren(h("table", { class: "list items" },
-      h("caption", { class: "sr-only" }, `Items of ${tableName}`),
-      h("thead", {}, h("tr", {}, cols.map((c) => h("th", { scope: "col" }, c)), h("th", { scope: "col" }, h("span", { class: "sr-only" }, "Actions")))),
-      tbody));
+    results.replaceChildren(listTable(`Items of ${tableName}`, [...cols, { hidden: "Actions" }], tbody, "items"));
   };
 
   const keyText = keySchema.map((k) => `${k.AttributeName} (${types[k.AttributeName]}, ${k.KeyType === "HASH" ? "partition" : "sort"} key)`).join(", ");

@@ -127,3 +127,29 @@ export function pageHeader(title, crumbs, actions) {
     h("div", { class: "page-head" }, h("h1", { tabindex: "-1" }, title), h("div", { class: "toolbar" }, actions)),
   ].filter(Boolean);
 }
+
+// A data table with a caption for screen readers. A column is a heading, or { hidden: name } for a
+// column without a visible heading (row actions, selection) that screen readers still name.
+export function listTable(caption, columns, tbody, extraClass = "") {
+  const th = (c) => (typeof c === "string" ? h("th", { scope: "col" }, c)
+    : h("th", { scope: "col", class: c.class }, h("span", { class: "sr-only" }, c.hidden)));
+  return h("table", { class: `list ${extraClass}`.trim() },
+    h("caption", { class: "sr-only" }, caption),
+    h("thead", {}, h("tr", {}, columns.map(th))),
+    tbody);
+}
+
+// A top-level list page (buckets, tables): title, a primary "create" button, Refresh, an error
+// box and an empty table. Returns the error box and the tbody to fill.
+export function listPage(root, { title, createLabel, onCreate, refresh, caption, columns }) {
+  const err = errorBox();
+  const tbody = h("tbody");
+  root.replaceChildren(
+    ...pageHeader(title, null, [
+      h("button", { type: "button", class: "primary", onclick: onCreate }, createLabel),
+      h("button", { type: "button", onclick: refresh }, "Refresh"),
+    ]),
+    err,
+    listTable(caption, columns, tbody));
+  return { err, tbody };
+}

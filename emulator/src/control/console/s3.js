@@ -1,7 +1,7 @@
 // The S3 pages: buckets, a folder view, an object overview. Each action is the S3 call the AWS
 // console makes for it.
 import { AwsError, child, children, loadSettings, s3, s3Path } from "./aws.js";
-import { choice, confirmDialog, errorBox, field, formatDate, formatSize, h, openDialog, pageHeader, showError } from "./dom.js";
+import { choice, confirmDialog, errorBox, field, formatDate, formatSize, h, listPage, listTable, openDialog, pageHeader, showError } from "./dom.js";
 
 const ALL_USERS = "http://acs.amazonaws.com/groups/global/AllUsers";
 const AUTH_USERS = "http://acs.amazonaws.com/groups/global/AuthenticatedUsers";
@@ -62,19 +62,10 @@ export async function bucketAccess(bucket) {
 }
 
 export async function renderBuckets(root, refresh) {
-  const err = errorBox();
-  const tbody = h("tbody");
-  root.replaceChildren(
-    ...pageHeader("Buckets", null, [
-      h("button", { type: "button", class: "primary", onclick: () => createBucketDialog(refresh) }, "Create bucket"),
-      h("button", { type: "button", onclick: refresh }, "Refresh"),
-    ]),
-    err,
-    h("table", { class: "list" },
-      h("caption", { class: "sr-only" }, "S3 buckets"),
-      h("thead", {}, h("tr", {}, h("th", { scope: "col" }, "Name"), h("th", { scope: "col" }, "Access"),
-        h("th", { scope: "col" }, "Creation date"), h("th", { scope: "col" }, h("span", { class: "sr-only" }, "Actions")))),
-      tbody));
+  const { err, tbody } = listPage(root, {
+    title: "Buckets", createLabel: "Create bucket", onCreate: () => createBucketDialog(refresh), refresh,
+    caption: "S3 buckets", columns: ["Name", "Access", "Creation date", { hidden: "Actions" }],
+  });
   let doc;
   try {
     doc = (await s3("ListBuckets")).xml();
@@ -177,12 +168,7 @@ export async function renderFolder(root, bucket, prefix, refresh) {
       h("button", { type: "button", onclick: refresh }, "Refresh"),
     ]),
     err,
-    h("table", { class: "list" },
-      h("caption", { class: "sr-only" }, `Objects in ${bucket}/${prefix}`),
-      h("thead", {}, h("tr", {}, h("th", { scope: "col", class: "select" }, h("span", { class: "sr-only" }, "Select")),
-        h("th", { scope: "col" }, "Name"), h("th", { scope: "col" }, "Type"),
-        h("th", { scope: "col" }, "Last modified"), h("th", { scope: "col" }, "Size"))),
-      tbody),
+    listTable(`Objects in ${bucket}/${prefix}`, [{ hidden: "Select", class: "select" }, "Name", "Type", "Last modified", "Size"], tbody),
     more);
   let token;
   let shown = 0;
@@ -338,7 +324,7 @@ export async function renderObject(root, bucket, key, afterDelete) {
     err,
     h("section", { "aria-labelledby": "ov" }, h("h2", { id: "ov" }, "Object overview"), details),
     h("section", { "aria-labelledby": "pm" }, h("h2", { id: "pm" }, "Permissions"),
-      h("table", { class: "list" }, h("thead", {}, h("tr", {}, h("th", { scope: "col" }, "Grantee"), h("th", { scope: "col" }, "Permission"))), perms)));
+      listTable(`Grants on ${key}`, ["Grantee", "Permission"], perms)));
   const row = (label, value) => details.append(h("dt", {}, label), h("dd", {}, value));
   let head;
   try {
