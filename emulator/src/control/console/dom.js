@@ -58,6 +58,10 @@ export function errorBox() {
   return h("div", { class: "error", role: "alert", hidden: true });
 }
 
+function accessibleName(el) {
+  return el.getAttribute("aria-label") || el.textContent.trim();
+}
+
 // A modal <dialog>: focus is trapped by the browser, Escape closes it, and focus returns to
 // whatever opened it.
 export function openDialog({ title, body, submitLabel, onSubmit, wide }) {
@@ -86,9 +90,15 @@ export function openDialog({ title, body, submitLabel, onSubmit, wide }) {
       submit.disabled = false;
     }
   });
+  const openerName = opener ? accessibleName(opener) : "";
   dlg.addEventListener("close", () => {
     dlg.remove();
-    if (opener && opener.isConnected) opener.focus();
+    // The page behind may have been redrawn (a refresh after creating something): then focus its
+    // control of the same name, or the page heading, rather than dropping focus to <body>.
+    const target = opener && opener.isConnected ? opener
+      : Array.from(document.querySelectorAll("main button, main a")).find((el) => accessibleName(el) === openerName)
+        || document.querySelector("main h1");
+    target?.focus();
   });
   document.body.append(dlg);
   dlg.showModal();
