@@ -11,7 +11,7 @@ import { fileURLToPath } from "node:url";
 import { chromium } from "playwright-core";
 import { DynamoDBClient, GetItemCommand } from "@aws-sdk/client-dynamodb";
 import {
-  S3Client, GetBucketOwnershipControlsCommand, GetPublicAccessBlockCommand, HeadBucketCommand,
+  S3Client, GetBucketOwnershipControlsCommand, GetPublicAccessBlockCommand, HeadBucketCommand, HeadObjectCommand,
 } from "@aws-sdk/client-s3";
 import { startLocalaws } from "./support.mjs";
 
@@ -172,13 +172,23 @@ test("the book's steps: bucket with ACLs and public access, Test Folder, public 
 test("S3: delete objects, folders and buckets; errors show S3's code", () => withShots("s3-delete", async () => {
   const { page, pageErrors } = await openConsole("#/s3");
   await dialogStep(page, "Create bucket", "Create bucket", (d) => d.getByLabel("Bucket name").fill("delete-me"));
-  await page.getByRole("link", { name: "delete-me" }).click();
+  await page.getByRole("link", { name: "delete-me", exact: true }).click();
   await page.getByRole("heading", { name: "delete-me" }).waitFor();
   await createFolder(page, "photos");
   await dialogStep(page, "Upload", "Upload", (d) => d.getByLabel("Files").setInputFiles([
     { name: "graph.jpg", mimeType: "image/jpeg", buffer: readFileSync(GRAPH) },
     { name: "notes.txt", mimeType: "text/plain", buffer: Buffer.from("hello") }]));
   await page.getByRole("link", { name: "notes.txt" }).waitFor();
+
+  // A key with a space, a '+' and a non-ASCII letter: signed as sent, stored as typed, and its
+  // object URL written as the AWS console writes it.
+  await dialogStep(page, "Upload", "Upload", (d) => d.getByLabel("Files").setInputFiles(
+    [{ name: "café menu+1.txt", mimeType: "text/plain", buffer: Buffer.from("menu") }]));
+  await page.getByRole("link", { name: "café menu+1.txt" }).click();
+  await page.locator("dl.props").getByText("Object URL").waitFor();
+  assert.equal(await page.locator('dl.props dt:text-is("Object URL") + dd').innerText(),
+    `${server.endpoint}/delete-me/caf%C3%A9+menu%2B1.txt`);
+  await s3.send(new HeadObjectCommand({ Bucket: "delete-me", Key: "café menu+1.txt" }));
 
   // A bucket with objects cannot go: S3's BucketNotEmpty is shown.
   await page.getByRole("link", { name: "Buckets" }).click();
@@ -189,11 +199,12 @@ test("S3: delete objects, folders and buckets; errors show S3's code", () => wit
   await shot(page, "07-bucket-not-empty");
   await confirm.getByRole("button", { name: "Cancel" }).click();
 
-  // Select the folder and the two files, delete them (DeleteObjects), then the bucket.
-  await page.getByRole("link", { name: "delete-me" }).click();
+  // Select the folder and the three files, delete them (DeleteObjects), then the bucket.
+  await page.getByRole("link", { name: "delete-me", exact: true }).click();
   await page.getByLabel("Select folder photos/").check();
   await page.getByLabel("Select graph.jpg").check();
   await page.getByLabel("Select notes.txt").check();
+  await page.getByLabel("Select café menu+1.txt").check();
   await dialogStep(page, "Delete selected", "Delete objects", async () => {}, "Delete");
   await page.getByText("No objects here yet.").waitFor();
   await page.getByRole("link", { name: "Buckets" }).click();
@@ -202,6 +213,18 @@ test("S3: delete objects, folders and buckets; errors show S3's code", () => wit
   assert.deepEqual(pageErrors, []);
   const ops = await journalOps();
   assert.ok(ops.includes("DeleteObjects") && ops.includes("DeleteBucket"));
+}));
+
+test("settings: a wrong secret key gets S3's SignatureDoesNotMatch (the console really signs)", () => withShots("settings", async () => {
+  const { page } = await openConsole("#/s3");
+  await page.getByRole("heading", { name: "Buckets" }).waitFor();
+  await dialogStep(page, "Settings", "Settings", (d) => d.getByLabel("Secret access key").fill("not-the-secret"), "Save");
+  await page.getByRole("alert").getByText("SignatureDoesNotMatch").waitFor();
+  await shot(page, "08-wrong-secret");
+  await dialogStep(page, "Settings", "Settings", (d) => d.getByLabel("Secret access key").fill("test"), "Save");
+  // The list fills (with buckets or "No buckets yet.") only once ListBuckets succeeds.
+  await page.locator("table.list tbody tr").first().waitFor();
+  assert.equal(await page.getByRole("alert").isVisible(), false);
 }));
 
 test("DynamoDB: create a table, add, edit, query and delete an item", () => withShots("dynamodb", async () => {
