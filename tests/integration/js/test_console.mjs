@@ -151,8 +151,11 @@ test("the book's steps: bucket with ACLs and public access, Test Folder, public 
   await page.getByRole("row", { name: /Everyone \(public access\)\s+READ/ }).waitFor();
 
   // Follow the object URL into a new tab: a plain browser GET, no credentials. The image must load.
-  const [tab] = await Promise.all([context.waitForEvent("page"), props.getByRole("link", { name: url }).click()]);
-  const response = await tab.waitForEvent("response", (r) => r.url() === url);
+  const [tab, response] = await Promise.all([
+    context.waitForEvent("page"),
+    context.waitForEvent("response", (r) => r.url() === url),
+    props.getByRole("link", { name: url }).click(),
+  ]);
   await tab.waitForLoadState("load");
   assert.equal(response.status(), 200, `anonymous GET of the object URL answered ${response.status()}`);
   assert.equal(response.request().headers().authorization, undefined);
@@ -310,6 +313,7 @@ test("DynamoDB: create a table, add, edit, query and delete an item", () => with
   await dialogStep(page, "Delete item Seattle / Blue Bottle", "Delete item", async () => {}, "Delete item");
   await page.getByText("Page 1: 1 item(s).").waitFor();
   assert.equal((await dynamo.send(new GetItemCommand({ TableName: "CoffeeShops", Key: key }))).Item, undefined);
+  await page.getByText(/Items: 1\.$/).waitFor();
 
   assert.deepEqual(outside, []);
   assert.deepEqual(pageErrors, []);

@@ -224,7 +224,12 @@ export async function renderTable(root, tableName, refresh) {
   first.onclick = () => { startKeys = []; run(undefined); };
   form.addEventListener("submit", (e) => { e.preventDefault(); startKeys = []; run(undefined); });
 
-  const reload = () => run(startKeys[startKeys.length - 1]);
+  // DescribeTable's ItemCount, read again after every change so the header does not go stale.
+  const count = h("span", {}, String(table.ItemCount ?? "?"));
+  const reload = async () => {
+    await run(startKeys[startKeys.length - 1]);
+    ddb("DescribeTable", { TableName: tableName }).then((r) => { count.textContent = String(r.Table.ItemCount ?? "?"); }, () => {});
+  };
   const showItems = (items) => {
     const cols = [hashName, ...(rangeName ? [rangeName] : [])];
     for (const it of items) for (const k of Object.keys(it)) if (!cols.includes(k)) cols.push(k);
@@ -251,7 +256,7 @@ export async function renderTable(root, tableName, refresh) {
       h("button", { type: "button", class: "primary", onclick: () => itemDialog(table, types, null, reload) }, "Add item"),
       h("button", { type: "button", onclick: refresh }, "Refresh"),
     ]),
-    h("p", {}, `Key: ${keyText}. Items: ${table.ItemCount ?? "?"}.`),
+    h("p", {}, `Key: ${keyText}. Items: `, count, "."),
     err, form, pageInfo, results, h("div", { class: "toolbar" }, first, next));
   await run(undefined);
 }
