@@ -80,6 +80,24 @@ class WorkshopParsingTest(unittest.TestCase):
             for cmd in re.findall(r"(?m)^\s*aws\s.*$", joined):
                 self.assertIn("--endpoint-url %s" % GUIDE_ENDPOINT, cmd, "line %d: %s" % (line, cmd))
 
+    def test_console_steps_name_what_the_console_shows(self):
+        """Every **label** of a "Console." paragraph is text of the console's pages."""
+        console_dir = os.path.join(ROOT, "emulator", "src", "control", "console")
+        sources = ""
+        for name in os.listdir(console_dir):
+            with open(os.path.join(console_dir, name), encoding="utf-8") as f:
+                sources += f.read()
+        with open(GUIDE, encoding="utf-8") as f:
+            paragraphs = f.read().split("\n\n")
+        labels = set()
+        for para in paragraphs:
+            if para.startswith("**Console.**"):
+                labels.update(re.findall(r"\*\*([^*]+)\*\*", para.replace("\n", " ")))
+        labels.discard("Console.")
+        self.assertGreaterEqual(len(labels), 15)
+        for label in sorted(labels):
+            self.assertTrue(label in sources, "docs/workshop.md names a console label that does not exist: " + label)
+
     def test_matching_rules(self):
         self.assertEqual(missing_lines("… 0 Test Folder/\n", "2026-11-24 09:40:00          0 Test Folder/\n"), [])
         self.assertEqual(missing_lines("a\nb\n", "b\na\n"), ["b"])
