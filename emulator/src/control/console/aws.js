@@ -29,7 +29,7 @@ export class AwsError extends Error {
 }
 
 // One XMLHttpRequest (rather than fetch) so uploads can report progress.
-function send({ method, url, headers, body, onProgress }) {
+function send({ operation, method, url, headers, body, onProgress }) {
   return new Promise((resolve, reject) => {
     const xhr = new XMLHttpRequest();
     xhr.open(method, url);
@@ -37,7 +37,7 @@ function send({ method, url, headers, body, onProgress }) {
     xhr.responseType = "text";
     if (onProgress) xhr.upload.onprogress = (e) => e.lengthComputable && onProgress(e.loaded, e.total);
     xhr.onload = () => resolve(xhr);
-    xhr.onerror = () => reject(new AwsError(method, "NetworkError", `the request to ${url} did not complete`, 0));
+    xhr.onerror = () => reject(new AwsError(operation, "NetworkError", `the request to ${url} did not complete`, 0));
     xhr.send(body ?? null);
   });
 }
@@ -58,7 +58,7 @@ export function children(el, tag) {
 
 export function s3Path(bucket, key) {
   if (!bucket) return "/";
-  return "/" + uriEncode(bucket) + "/" + (key === undefined ? "" : uriEncode(key, true));
+  return "/" + uriEncode(bucket) + (key === undefined ? "" : "/" + uriEncode(key, true));
 }
 
 // S3 call. opts: bucket, key, query (object), headers, body (string/Blob/File), unsignedPayload,
@@ -70,7 +70,8 @@ export async function s3(operation, opts = {}) {
   const headers = { ...(opts.headers || {}) };
   let payloadHash = "UNSIGNED-PAYLOAD";
   if (!opts.unsignedPayload) {
-    const bytes = typeof body === "string" ? body : "";
+    if (body !== undefined && typeof body !== "string") throw new Error("only text bodies are signed; use unsignedPayload");
+    const bytes = body ?? "";
     payloadHash = await sha256Hex(bytes);
     if (opts.checksum) {
       headers["x-amz-checksum-sha256"] = base64(await sha256(bytes));
@@ -83,7 +84,7 @@ export async function s3(operation, opts = {}) {
     method, path, query: qs, headers, payloadHash, service: "s3", region: settings.region,
     credentials: settings, host: location.host,
   });
-  const xhr = await send({ method, url: path + (qs ? "?" + qs : ""), headers: signed, body, onProgress });
+  const xhr = await send({ operation, method, url: path + (qs ? "?" + qs : ""), headers: signed, body, onProgress });
   if (xhr.status >= 300) {
     let code = `HTTP ${xhr.status}`;
     let message = xhr.statusText || "";
@@ -119,7 +120,7 @@ export async function ddb(operation, payload) {
     method: "POST", path: "/", query: "", headers, payloadHash: await sha256Hex(body),
     service: "dynamodb", region: settings.region, credentials: settings, host: location.host,
   });
-  const xhr = await send({ method: "POST", url: "/", headers: signed, body });
+  const xhr = await send({ operation, method: "POST", url: "/", headers: signed, body });
   let json = {};
   try {
     json = xhr.responseText ? JSON.parse(xhr.responseText) : {};
