@@ -87,7 +87,7 @@ export async function renderBuckets(root, refresh) {
           async () => { await s3("DeleteBucket", { method: "DELETE", bucket: name }); refresh(); }),
       }, "Delete"))));
     bucketAccess(name).then((a) => {
-      access.replaceChildren(h("span", { class: `badge ${a.cls}`, title: a.detail || null }, a.label));
+      access.replaceChildren(h("span", { class: `badge ${a.cls}` }, a.label), a.detail ? h("span", { class: "hint" }, a.detail) : null);
     });
   }
 }
