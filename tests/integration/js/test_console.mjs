@@ -1,5 +1,5 @@
-// The web console in headless Chromium: the book's S3 steps, a DynamoDB item's life, and the
-// create-bucket dialog by keyboard alone. Every step goes through the console's real, signed S3 and
+// The web console in headless Chromium: the book's S3 steps, deleting objects and buckets, a wrong
+// secret key, a DynamoDB item's life, and the create-bucket dialog by keyboard alone. Every step goes through the console's real, signed S3 and
 // DynamoDB calls; the SDK then checks what the server actually stored.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
