@@ -112,6 +112,7 @@ test("the book's steps: bucket with ACLs and public access, Test Folder, public 
   await row.getByRole("link", { name: BUCKET }).waitFor();
   await s3.send(new HeadBucketCommand({ Bucket: BUCKET }));
   await row.getByText("Objects can be public").waitFor();
+  assert.equal((await row.locator("td.access").innerText()).trim(), "Objects can be public");
   await shot(page, "02-buckets");
 
   // Create "Test Folder".

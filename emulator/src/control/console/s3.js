@@ -87,7 +87,8 @@ export async function renderBuckets(root, refresh) {
           async () => { await s3("DeleteBucket", { method: "DELETE", bucket: name }); refresh(); }),
       }, "Delete"))));
     bucketAccess(name).then((a) => {
-      access.replaceChildren(h("span", { class: `badge ${a.cls}` }, a.label), a.detail ? h("span", { class: "hint" }, a.detail) : null);
+      access.replaceChildren(h("span", { class: `badge ${a.cls}` }, a.label));
+      if (a.detail) access.append(h("span", { class: "hint" }, a.detail));
     });
   }
 }
