@@ -11,7 +11,8 @@ import { fileURLToPath } from "node:url";
 import { chromium } from "playwright-core";
 import { DynamoDBClient, GetItemCommand } from "@aws-sdk/client-dynamodb";
 import {
-  S3Client, GetBucketOwnershipControlsCommand, GetPublicAccessBlockCommand, HeadBucketCommand, HeadObjectCommand,
+  S3Client, CreateBucketCommand, DeletePublicAccessBlockCommand, GetBucketOwnershipControlsCommand, GetPublicAccessBlockCommand,
+  HeadBucketCommand, HeadObjectCommand, PutBucketPolicyCommand,
 } from "@aws-sdk/client-s3";
 import { startLocalaws } from "./support.mjs";
 
@@ -217,6 +218,24 @@ test("S3: delete objects, folders and buckets; errors show S3's code", () => wit
   assert.deepEqual(pageErrors, []);
   const ops = await journalOps();
   assert.ok(ops.includes("DeleteObjects") && ops.includes("DeleteBucket"));
+}));
+
+test("S3 access column: public by policy, objects can be public, not public", () => withShots("access", async () => {
+  await s3.send(new CreateBucketCommand({ Bucket: "access-private" }));
+  await s3.send(new CreateBucketCommand({ Bucket: "access-open", ObjectOwnership: "BucketOwnerPreferred" }));
+  await s3.send(new DeletePublicAccessBlockCommand({ Bucket: "access-open" }));
+  await s3.send(new CreateBucketCommand({ Bucket: "access-public" }));
+  await s3.send(new DeletePublicAccessBlockCommand({ Bucket: "access-public" }));
+  await s3.send(new PutBucketPolicyCommand({
+    Bucket: "access-public",
+    Policy: JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Principal: "*", Action: "s3:GetObject", Resource: "arn:aws:s3:::access-public/*" }] }),
+  }));
+  const { page } = await openConsole("#/s3");
+  const access = (bucket) => page.getByRole("row", { name: new RegExp(`^${bucket} `) }).locator("td.access .badge");
+  await access("access-private").getByText("Bucket and objects not public").waitFor();
+  await access("access-open").getByText("Objects can be public").waitFor();
+  await access("access-public").getByText("Public", { exact: true }).waitFor();
+  await shot(page, "09-access-column");
 }));
 
 test("settings: a wrong secret key gets S3's SignatureDoesNotMatch (the console really signs)", () => withShots("settings", async () => {
