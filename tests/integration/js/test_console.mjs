@@ -4,7 +4,7 @@
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { createHash } from "node:crypto";
-import { mkdtempSync, readFileSync, statSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -20,8 +20,10 @@ const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..", "..", "..");
 const GRAPH = join(ROOT, "fixtures", "graph.jpg");
 const BUCKET = "kevintruvu.coffeeshopranker";
 
-// Screenshots go to LOCALAWS_SCREENSHOTS or a temp dir (kept, and printed, so they can be looked at).
+// Screenshots go to LOCALAWS_SCREENSHOTS (kept), or to a temp dir that is kept only when a test
+// failed (its path is printed).
 const SHOTS = process.env.LOCALAWS_SCREENSHOTS || mkdtempSync(join(tmpdir(), "localaws-console-shots-"));
+let failed = false;
 
 let server, browser, s3, dynamo;
 
@@ -44,6 +46,7 @@ after(async () => {
   s3?.destroy();
   dynamo?.destroy();
   await server?.stop();
+  if (!process.env.LOCALAWS_SCREENSHOTS && !failed) rmSync(SHOTS, { recursive: true, force: true });
 });
 
 // A fresh page; requests leaving for anywhere but the emulator fail the test (no CDN, no fonts).
@@ -66,6 +69,7 @@ async function withShots(name, body) {
   try {
     await body();
   } catch (e) {
+    failed = true;
     for (const [i, p] of browser.contexts().flatMap((c) => c.pages()).entries()) {
       await p.screenshot({ path: join(SHOTS, `FAILED-${name}-${i}.png`), fullPage: true }).catch(() => {});
     }
