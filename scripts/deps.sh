@@ -13,6 +13,9 @@ pkgs=(build-essential cmake ninja-build pkg-config libcpp-httplib-dev libsqlite3
 if [ "$what" = test ]; then
   # chromium: the web console's browser tests (tests/integration/js/test_console.mjs).
   pkgs+=(curl docker-compose chromium)
+  # The fuzz targets (scripts/fuzz): clang with its libFuzzer and sanitizer runtimes.
+  command -v clang++ >/dev/null 2>&1 || pkgs+=(clang)
+  pkgs+=(libclang-rt-14-dev)
   command -v node >/dev/null 2>&1 || pkgs+=(nodejs)
   command -v npm >/dev/null 2>&1 || pkgs+=(npm)
   command -v python3 >/dev/null 2>&1 || pkgs+=(python3)
