@@ -71,5 +71,13 @@ class ConsoleHttpTest(unittest.TestCase):
         self.assertEqual(headers["Allow"], "GET, HEAD")
 
 
+class ConsoleWithControlTokenTest(unittest.TestCase):
+    def test_console_is_served_without_the_token_the_control_api_needs(self):
+        with LocalAws("--control-token", "s3cret", in_memory=True) as server:
+            self.assertEqual(server.get("/_localaws/console")[0], 200)
+            self.assertEqual(server.get("/_localaws/console/app.js")[0], 200)
+            self.assertEqual(server.post("/_localaws/reset")[0], 401)
+
+
 if __name__ == "__main__":
     unittest.main()
