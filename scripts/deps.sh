@@ -11,7 +11,8 @@ need=()
 pkgs=(build-essential cmake ninja-build pkg-config libcpp-httplib-dev libsqlite3-dev libssl-dev
       nlohmann-json3-dev catch2 libpugixml-dev libcli11-dev zlib1g-dev)
 if [ "$what" = test ]; then
-  pkgs+=(curl docker-compose)
+  # chromium: the web console's browser tests (tests/integration/js/test_console.mjs).
+  pkgs+=(curl docker-compose chromium)
   # The fuzz targets (scripts/fuzz): clang with its libFuzzer and sanitizer runtimes.
   command -v clang++ >/dev/null 2>&1 || pkgs+=(clang)
   pkgs+=(libclang-rt-14-dev)
@@ -32,7 +33,8 @@ if [ ${#need[@]} -gt 0 ]; then
   $SUDO apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
 fi
-if [ "$what" = test ] && [ ! -d tests/integration/js/node_modules/@aws-sdk/client-s3 ]; then
-  echo "localaws: installing the JavaScript SDK v3 for the tests (npm)" >&2
+if [ "$what" = test ] && { [ ! -d tests/integration/js/node_modules/@aws-sdk/client-s3 ] ||
+                           [ ! -d tests/integration/js/node_modules/playwright-core ]; }; then
+  echo "localaws: installing the JavaScript SDK v3 and playwright-core for the tests (npm)" >&2
   (cd tests/integration/js && npm ci --no-audit --no-fund --loglevel=error >/dev/null)
 fi

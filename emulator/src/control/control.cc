@@ -6,6 +6,7 @@
 
 #include "common/strings.h"
 #include "common/time.h"
+#include "control/console.h"
 #include "control/fixtures.h"
 #include "server/runtime.h"
 
@@ -131,6 +132,9 @@ void handle(Runtime& rt, http::Request& req, http::Response& res) {
   res.operation = p;
   if (p == "/_localaws/health" && get) return health(rt, res);
   if (p == "/_localstack/health" && get) return localstack_health(rt, res);
+  // The console is static files a browser navigates to (it cannot send a bearer token); it holds no
+  // secret and calls only the signed AWS APIs, so it stays outside the control token.
+  if (is_console_path(p)) return serve_console(req, res);
   if (!rt.config.control_token.empty() && !has_control_token(rt, req)) {
     res.set_header("WWW-Authenticate", "Bearer realm=\"localaws\"");
     return error(res, 401, "Unauthorized",
