@@ -19,6 +19,17 @@ struct Entry {
 const std::map<std::string, Entry>& table() {
   static const std::map<std::string, Entry> t = {
       {"AccessDenied", {403, "Access Denied"}},
+      {"AccessControlListNotSupported", {400, "The bucket does not allow ACLs"}},
+      {"InvalidBucketAclWithObjectOwnership",
+       {400, "Bucket cannot have ACLs set with ObjectOwnership's BucketOwnerEnforced setting"}},
+      {"MalformedACLError", {400, "The XML you provided was not well-formed or did not validate against our published schema"}},
+      {"MalformedPolicy", {400, "Policies must be valid JSON and the first byte must be '{'"}},
+      {"PolicyTooLarge", {400, "Policy exceeds the maximum allowed document size."}},
+      {"UnexpectedContent", {400, "This request does not support content"}},
+      {"NoSuchBucketPolicy", {404, "The bucket policy does not exist"}},
+      {"NoSuchPublicAccessBlockConfiguration", {404, "The public access block configuration was not found"}},
+      {"OwnershipControlsNotFoundError", {404, "The bucket ownership controls were not found"}},
+      {"UnresolvableGrantByEmailAddress", {400, "The e-mail address you provided does not match any account on record."}},
       {"AuthorizationHeaderMalformed", {400, "The authorization header is malformed."}},
       {"BadDigest", {400, "The Content-MD5 you specified did not match what we received."}},
       {"BadRequest", {400, "Bad Request"}},

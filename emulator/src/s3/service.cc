@@ -4,20 +4,12 @@
 
 #include "common/log.h"
 #include "common/time.h"
+#include "s3/acl.h"
 #include "s3/handlers.h"
 #include "server/runtime.h"
 
 namespace localaws {
 namespace s3 {
-
-// The one permission check. Issue 4 extends it with ACLs and bucket policies; for now the owner
-// account may do everything with its buckets and anonymous principals nothing.
-bool authorize(Op op, const auth::Principal& who, const Bucket* bucket, const std::string& key) {
-  (void)key;
-  if (who.anonymous) return false;
-  if (op == Op::kListBuckets || op == Op::kCreateBucket) return true;
-  return bucket && bucket->owner.account == who.account_id;
-}
 
 namespace {
 
@@ -31,7 +23,7 @@ class S3Service : public Service {
     std::string bucket, key;
     Route r{Op::kMethodNotAllowed, "Unknown"};
     try {
-      if (!split_path(req.raw_path, bucket, key)) throw S3Error("InvalidURI");
+      if (!split_request(req, bucket, key)) throw S3Error("InvalidURI");
       r = route(req, !bucket.empty(), !key.empty());
       res.operation = r.name;
       Ctx c{rt_, store_, req, res, who, r.op, bucket, key, std::nullopt, now_ms()};
@@ -56,6 +48,20 @@ class S3Service : public Service {
   void collect_live_blobs(std::unordered_set<std::string>& out) override { store_.collect_blobs(out); }
 
  private:
+  // Virtual-hosted requests name the bucket in the Host header and the key in the whole path;
+  // the rest are path style. (Auth signed req.raw_path as sent either way.)
+  bool split_request(const http::Request& req, std::string& bucket, std::string& key) {
+    std::string hb = host_bucket(req.header_or("host", ""), rt_.config.s3_domain);
+    if (hb.empty()) return split_path(req.raw_path, bucket, key);
+    std::string_view p = req.raw_path;
+    if (!p.empty() && p[0] == '/') p.remove_prefix(1);
+    auto k = uri_decode(p, true);
+    if (!k) return false;
+    bucket = hb;
+    key = std::move(*k);
+    return true;
+  }
+
   void dispatch(Ctx& c, const Route& r) {
     if (r.op == Op::kNotImplemented) {
       throw S3Error("NotImplemented", "The " + r.name + " operation is not implemented by localaws")
@@ -73,8 +79,10 @@ class S3Service : public Service {
         throw S3Error("NoSuchBucket").with("BucketName", c.bucket);
       }
     }
-    if (!authorize(c.op, c.who, c.bkt ? &*c.bkt : nullptr, c.key)) throw S3Error("AccessDenied");
     if (!c.key.empty()) check_key(c.key);
+    std::optional<Object> obj;
+    if (need_of(c.op).on_object) obj = store_.object(c.bucket, c.key);
+    if (!authorize(c, c.op, c.bkt ? &*c.bkt : nullptr, obj ? &*obj : nullptr)) throw S3Error("AccessDenied");
     switch (c.op) {
       case Op::kListBuckets: return list_buckets(c);
       case Op::kCreateBucket: return create_bucket(c);
@@ -100,6 +108,20 @@ class S3Service : public Service {
       case Op::kCompleteMultipartUpload: return complete_multipart_upload(c);
       case Op::kAbortMultipartUpload: return abort_multipart_upload(c);
       case Op::kListParts: return list_parts(c);
+      case Op::kGetBucketAcl:
+      case Op::kGetObjectAcl: return get_acl(c);
+      case Op::kPutBucketAcl:
+      case Op::kPutObjectAcl: return put_acl(c);
+      case Op::kGetBucketOwnershipControls: return get_ownership_controls(c);
+      case Op::kPutBucketOwnershipControls: return put_ownership_controls(c);
+      case Op::kDeleteBucketOwnershipControls: return delete_ownership_controls(c);
+      case Op::kGetPublicAccessBlock: return get_public_access_block(c);
+      case Op::kPutPublicAccessBlock: return put_public_access_block(c);
+      case Op::kDeletePublicAccessBlock: return delete_public_access_block(c);
+      case Op::kGetBucketPolicy: return get_bucket_policy(c);
+      case Op::kPutBucketPolicy: return put_bucket_policy(c);
+      case Op::kDeleteBucketPolicy: return delete_bucket_policy(c);
+      case Op::kGetBucketPolicyStatus: return get_bucket_policy_status(c);
       case Op::kNotImplemented:
       case Op::kMethodNotAllowed: break;
     }
