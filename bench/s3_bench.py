@@ -26,10 +26,12 @@ import sys
 import tempfile
 import threading
 import time
+import urllib.parse
 import urllib.request
 
 import botocore.auth
 import botocore.awsrequest
+import botocore.config
 import botocore.credentials
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -53,10 +55,12 @@ def status_kb(pid, field):
     return 0
 
 
-def signed_headers(endpoint, method, path, extra=None):
-    hdrs = {"x-amz-content-sha256": "UNSIGNED-PAYLOAD"}
-    hdrs.update(extra or {})
-    req = botocore.awsrequest.AWSRequest(method=method, url=endpoint + path, headers=hdrs)
+def signed_headers(endpoint, method, path, body=b"", unsigned=False):
+    """SigV4 headers for one request: the payload's SHA-256 is signed, or UNSIGNED-PAYLOAD for
+    streamed bodies (as SDKs do)."""
+    req = botocore.awsrequest.AWSRequest(method=method, url=endpoint + path, data=body)
+    if unsigned:
+        req.context["client_config"] = botocore.config.Config(s3={"payload_signing_enabled": False})
     botocore.auth.S3SigV4Auth(CREDS, "s3", "us-east-1").add_auth(req)
     return dict(req.headers)
 
@@ -126,7 +130,7 @@ def small_worker(args):
     reqs = []
     for i in range(keys):
         path = "/%s/small/p%d/k%d" % (bucket, proc_id, i)
-        h = signed_headers(endpoint, method, path)
+        h = signed_headers(endpoint, method, path, body)
         h["host"] = host
         reqs.append(raw_request(method, path, h, body))
     conn = Conn(host)
@@ -186,7 +190,7 @@ def bench_big(endpoint, bucket, pid, mib):
     size = mib * MIB
     result = {}
     with RssSampler(pid) as s:
-        h = signed_headers(endpoint, "PUT", path)
+        h = signed_headers(endpoint, "PUT", path, unsigned=True)
         conn = http.client.HTTPConnection(host, timeout=600)
         conn.putrequest("PUT", path, skip_host=False, skip_accept_encoding=True)
         for k, v in h.items():
@@ -229,7 +233,7 @@ def fill_worker(args):
     conn = Conn(host)
     for i in range(start, end):
         path = "/%s/list/%08d" % (bucket, i)
-        h = signed_headers(endpoint, "PUT", path)
+        h = signed_headers(endpoint, "PUT", path, b"x")
         h["host"] = host
         status = conn.roundtrip(raw_request("PUT", path, h, b"x"))
         if status != 200:
@@ -248,9 +252,10 @@ def bench_list(endpoint, bucket, keys, procs):
     conn = http.client.HTTPConnection(host, timeout=600)
 
     def page(start_after):
-        path = "/%s?list-type=2&max-keys=1000&prefix=list/" % bucket
+        # Query values encoded as SDKs send them ('/' as %2F), so the signature matches.
+        path = "/%s?list-type=2&max-keys=1000&prefix=list%%2F" % bucket
         if start_after:
-            path += "&start-after=" + start_after
+            path += "&start-after=" + urllib.parse.quote(start_after, safe="-_.~")
         h = signed_headers(endpoint, "GET", path)
         t = time.perf_counter()
         conn.request("GET", path, headers=h)

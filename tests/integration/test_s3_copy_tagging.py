@@ -36,10 +36,10 @@ class CopyTaggingTests(S3TestCase):
 
     def test_copy_across_buckets_and_encoded_source(self):
         other = self.bucket("copy-dst")
-        key = "dir/ünï cødé+plus.txt"
-        self.s3.put_object(Bucket=self.b, Key=key, Body=b"encoded")
-        self.s3.copy_object(Bucket=other, Key="c", CopySource={"Bucket": self.b, "Key": key})
-        self.assertEqual(self.s3.get_object(Bucket=other, Key="c")["Body"].read(), b"encoded")
+        for key in ("dir/ünï cødé+plus.txt", "100% sure", "a%2Fb"):
+            self.s3.put_object(Bucket=self.b, Key=key, Body=key.encode())
+            self.s3.copy_object(Bucket=other, Key="c", CopySource={"Bucket": self.b, "Key": key})
+            self.assertEqual(self.s3.get_object(Bucket=other, Key="c")["Body"].read(), key.encode())
         self.assertError("NoSuchKey", self.s3.copy_object, Bucket=other, Key="c",
                          CopySource={"Bucket": self.b, "Key": "missing"}, status=404)
         self.assertError("NoSuchBucket", self.s3.copy_object, Bucket=other, Key="c",

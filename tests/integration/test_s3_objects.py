@@ -80,10 +80,6 @@ class ObjectTests(S3TestCase):
         self.assertIn("a b", listed)
         self.assertIn("a+b", listed)
 
-    def test_plus_in_raw_path_means_space(self):
-        self.s3.put_object(Bucket=self.b, Key="hello world.txt", Body=b"spaced")
-        status, _, body = self.signed("GET", "/%s/hello+world.txt" % self.b)
-        self.assertEqual((status, body), (200, b"spaced"))
 
     def test_key_too_long(self):
         self.assertError("KeyTooLongError", self.s3.put_object, Bucket=self.b, Key="k" * 1025, Body=b"x",
@@ -282,6 +278,18 @@ class ObjectTests(S3TestCase):
             head = self.server.aws_json("s3api", "head-object", "--bucket", "cli-objects", "--key", "one/a.txt")
             self.assertEqual(head["ContentLength"], 5)
             self.assertEqual(head["ContentType"], "text/plain")
+
+
+class PlusInPathTests(S3TestCase):
+    # A literal '+' in a path comes from URLs people type or copy (the console's object URLs),
+    # not from SDKs, which sign what they send: signatures are off here so the raw path is used.
+    server_args = ("--auth", "off")
+
+    def test_plus_in_raw_path_means_space(self):
+        b = self.bucket("plus")
+        self.s3.put_object(Bucket=b, Key="hello world.txt", Body=b"spaced")
+        status, _, body = self.signed("GET", "/%s/hello+world.txt" % b)
+        self.assertEqual((status, body), (200, b"spaced"))
 
 
 if __name__ == "__main__":

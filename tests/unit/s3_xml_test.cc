@@ -37,13 +37,33 @@ TEST_CASE("s3 signature errors carry the signing details") {
   a.string_to_sign = "AWS4-HMAC-SHA256\n...";
   a.signature_provided = "abcd";
   a.canonical_request = "GET\n/\n";
+  a.string_to_sign_bytes = "41 57";
+  a.canonical_request_bytes = "47 45";
   auto e = from_auth_error(a);
   CHECK(error_xml(e, "R", "H") ==
         "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
         "<Error><Code>SignatureDoesNotMatch</Code><Message>The request signature we calculated does not match the "
         "signature you provided.</Message><AWSAccessKeyId>AKID</AWSAccessKeyId><StringToSign>AWS4-HMAC-SHA256\n..."
-        "</StringToSign><SignatureProvided>abcd</SignatureProvided><CanonicalRequest>GET\n/\n</CanonicalRequest>"
+        "</StringToSign><SignatureProvided>abcd</SignatureProvided><StringToSignBytes>41 57</StringToSignBytes>"
+        "<CanonicalRequest>GET\n/\n</CanonicalRequest><CanonicalRequestBytes>47 45</CanonicalRequestBytes>"
         "<RequestId>R</RequestId><HostId>H</HostId></Error>");
+}
+
+TEST_CASE("s3 auth errors keep their extra elements in order") {
+  localaws::auth::AuthError a;
+  a.status = 403;
+  a.code = "RequestTimeTooSkewed";
+  a.message = "The difference between the request time and the current time is too large.";
+  a.extra = {{"RequestTime", "20200101T000000Z"}, {"ServerTime", "2026-01-01T00:00:00Z"},
+             {"MaxAllowedSkewMilliseconds", "900000"}};
+  auto e = from_auth_error(a);
+  CHECK(e.status == 403);
+  CHECK(error_xml(e, "R", "H") ==
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+        "<Error><Code>RequestTimeTooSkewed</Code><Message>The difference between the request time and the current "
+        "time is too large.</Message><RequestTime>20200101T000000Z</RequestTime><ServerTime>2026-01-01T00:00:00Z"
+        "</ServerTime><MaxAllowedSkewMilliseconds>900000</MaxAllowedSkewMilliseconds><RequestId>R</RequestId>"
+        "<HostId>H</HostId></Error>");
 }
 
 TEST_CASE("s3 result documents carry the S3 namespace") {

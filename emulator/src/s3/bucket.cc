@@ -38,8 +38,7 @@ std::string signing_region(const http::Request& req) {
 
 // The LocationConstraint of a CreateBucketConfiguration body, or "" when there is none.
 std::string location_constraint(Ctx& c) {
-  std::string body;
-  if (auto e = http::read_all(*c.req.body, 64 * 1024, body)) throw S3Error(e->code, e->message);
+  std::string body = read_small_body(c, 64 * 1024);
   if (trim(body).empty()) return "";
   pugi::xml_document doc;
   if (!parse_xml(body, doc) || std::string(doc.document_element().name()) != "CreateBucketConfiguration")

@@ -1,9 +1,11 @@
 // Helpers shared by the handler families: replies, owners, metadata headers, body streaming.
 #include <algorithm>
 
+#include "auth/payload.h"
 #include "common/crypto.h"
 #include "common/strings.h"
 #include "common/time.h"
+#include "http/body.h"
 #include "s3/handlers.h"
 #include "server/runtime.h"
 
@@ -193,6 +195,25 @@ ChecksumRequest checksum_request(const http::Request& req) {
   return want;
 }
 
+void body_failed(Ctx& c, const http::BodyError& e) {
+  c.res.close_connection = true;
+  S3Error err(e.code, e.message);
+  err.status = e.status;
+  if (e.code == "XAmzContentSHA256Mismatch") {
+    if (auto* v = dynamic_cast<auth::Sha256VerifyingBody*>(c.req.body.get())) {
+      err.with("ClientComputedContentSHA256", c.req.header_or("x-amz-content-sha256"));
+      err.with("S3ComputedContentSHA256", v->computed_hex());
+    }
+  }
+  throw err;
+}
+
+std::string read_small_body(Ctx& c, size_t limit) {
+  std::string body;
+  if (auto e = http::read_all(*c.req.body, limit, body)) body_failed(c, *e);
+  return body;
+}
+
 Received receive_body(Ctx& c, uint64_t max_size, const ChecksumRequest& want) {
   auto& req = c.req;
   std::optional<uint64_t> len = req.body->length();
@@ -233,13 +254,11 @@ Received receive_body(Ctx& c, uint64_t max_size, const ChecksumRequest& want) {
     }
     return true;
   });
+  // Reading stopped early: what is left of the body is still on the wire.
+  if (too_big || io_failed) c.res.close_connection = true;
   if (too_big) throw S3Error("EntityTooLarge").with("MaxSizeAllowed", std::to_string(max_size));
   if (io_failed) throw S3Error("InternalError", "The server could not store the object (disk full?)");
-  if (err) {
-    S3Error e(err->code, err->message);
-    e.status = err->status;
-    throw e;
-  }
+  if (err) body_failed(c, *err);
   Received r;
   r.size = writer->size();
   r.md5 = md5.final();

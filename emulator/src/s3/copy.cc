@@ -19,6 +19,7 @@ CopySource open_copy_source(Ctx& c) {
     }
     src = src.substr(0, q);
   }
+  // Clients URL-encode the copy source; the server core keeps header values as sent.
   auto decoded = uri_decode(src);
   if (!decoded) throw S3Error("InvalidArgument", "Invalid copy source encoding").with("ArgumentName", "x-amz-copy-source");
   std::string path = *decoded;

@@ -34,8 +34,7 @@ void verify_body_integrity(const http::Request& req, const std::string& body) {
 }  // namespace
 
 void delete_objects(Ctx& c) {
-  std::string body;
-  if (auto e = http::read_all(*c.req.body, 2 * 1024 * 1024, body)) throw S3Error(e->code, e->message);
+  std::string body = read_small_body(c, 2 * 1024 * 1024);
   verify_body_integrity(c.req, body);
   pugi::xml_document doc;
   if (!parse_xml(body, doc) || std::string(doc.document_element().name()) != "Delete") throw S3Error("MalformedXML");

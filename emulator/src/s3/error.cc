@@ -132,7 +132,10 @@ S3Error from_auth_error(const auth::AuthError& a) {
   if (!a.access_key_id.empty()) e.with("AWSAccessKeyId", a.access_key_id);
   if (!a.string_to_sign.empty()) e.with("StringToSign", a.string_to_sign);
   if (!a.signature_provided.empty()) e.with("SignatureProvided", a.signature_provided);
+  if (!a.string_to_sign_bytes.empty()) e.with("StringToSignBytes", a.string_to_sign_bytes);
   if (!a.canonical_request.empty()) e.with("CanonicalRequest", a.canonical_request);
+  if (!a.canonical_request_bytes.empty()) e.with("CanonicalRequestBytes", a.canonical_request_bytes);
+  for (auto& [k, v] : a.extra) e.with(k, v);
   return e;
 }
 

@@ -128,6 +128,12 @@ struct ChecksumRequest {
 };
 ChecksumRequest checksum_request(const http::Request& req);
 
+// Reads a small request body (XML documents) into memory; over `limit` -> MaxMessageLengthExceeded.
+std::string read_small_body(Ctx& c, size_t limit);
+// Turns a body-read failure into its S3Error, and closes the connection: the rest of the request
+// may still be on the wire.
+[[noreturn]] void body_failed(Ctx& c, const http::BodyError& e);
+
 // Bytes written into a committed blob, with their digests.
 struct Received {
   std::string blob_id;

@@ -144,8 +144,7 @@ void upload_part(Ctx& c, bool copy) {
 void complete_multipart_upload(Ctx& c) {
   Upload u = require_upload(c);
   auto algo = upload_algo(u);
-  std::string body;
-  if (auto e = http::read_all(*c.req.body, 4 * 1024 * 1024, body)) throw S3Error(e->code, e->message);
+  std::string body = read_small_body(c, 4 * 1024 * 1024);
   pugi::xml_document doc;
   if (!parse_xml(body, doc) || std::string(doc.document_element().name()) != "CompleteMultipartUpload")
     throw S3Error("MalformedXML");

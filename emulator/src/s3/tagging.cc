@@ -5,8 +5,7 @@
 namespace localaws::s3 {
 
 void put_object_tagging(Ctx& c) {
-  std::string body;
-  if (auto e = http::read_all(*c.req.body, 64 * 1024, body)) throw S3Error(e->code, e->message);
+  std::string body = read_small_body(c, 64 * 1024);
   pugi::xml_document doc;
   if (!parse_xml(body, doc) || std::string(doc.document_element().name()) != "Tagging") throw S3Error("MalformedXML");
   Pairs tags;
