@@ -39,12 +39,6 @@ Acl object_acl(const Bucket& b, const Object& o) {
   return acl.empty() ? private_acl(acl_owner(o.owner)) : acl;
 }
 
-std::string read_small_body(Ctx& c, size_t limit) {
-  std::string body;
-  if (auto e = http::read_all(*c.req.body, limit, body)) throw S3Error(e->code, e->message);
-  return body;
-}
-
 // Fills display names and turns email grantees into canonical users, as S3 stores them.
 void resolve(Ctx& c, std::vector<Grant>& grants) {
   for (auto& g : grants) {
