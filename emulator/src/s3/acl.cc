@@ -257,6 +257,7 @@ Need need_of(Op op) {
     case Op::kListMultipartUploads: return {kRead, false, false, "s3:ListBucketMultipartUploads"};
     case Op::kListParts: return {kRead, false, false, "s3:ListMultipartUploadParts"};
     case Op::kPutObject:
+    case Op::kPostObject:
     case Op::kCopyObject:
     case Op::kCreateMultipartUpload:
     case Op::kUploadPart:

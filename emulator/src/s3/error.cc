@@ -24,6 +24,8 @@ const std::map<std::string, Entry>& table() {
        {400, "Bucket cannot have ACLs set with ObjectOwnership's BucketOwnerEnforced setting"}},
       {"MalformedACLError", {400, "The XML you provided was not well-formed or did not validate against our published schema"}},
       {"MalformedPolicy", {400, "Policies must be valid JSON and the first byte must be '{'"}},
+      {"InvalidPolicyDocument", {400, "The content of the form does not meet the conditions specified in the policy document."}},
+      {"MalformedPOSTRequest", {400, "The body of your POST request is not well-formed multipart/form-data."}},
       {"PolicyTooLarge", {400, "Policy exceeds the maximum allowed document size."}},
       {"UnexpectedContent", {400, "This request does not support content"}},
       {"NoSuchBucketPolicy", {404, "The bucket policy does not exist"}},

@@ -41,6 +41,8 @@ void delete_bucket(Ctx& c);
 void get_bucket_location(Ctx& c);
 // put.cc
 void put_object(Ctx& c);
+// post.cc: browser uploads; authorizes the policy's signer itself.
+void post_object(Ctx& c);
 // get.cc
 void get_object(Ctx& c);  // GET and HEAD
 void get_object_attributes(Ctx& c);

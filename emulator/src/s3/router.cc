@@ -41,6 +41,7 @@ constexpr std::array kRows = {
     Row{"PUT", Target::kBucket, "policy", "", Op::kPutBucketPolicy},
     Row{"DELETE", Target::kBucket, "policy", "", Op::kDeleteBucketPolicy},
     Row{"GET", Target::kBucket, "", "", Op::kListObjects},
+    Row{"POST", Target::kBucket, "", "", Op::kPostObject},
     Row{"PUT", Target::kObject, "tagging", "", Op::kPutObjectTagging},
     Row{"GET", Target::kObject, "tagging", "", Op::kGetObjectTagging},
     Row{"DELETE", Target::kObject, "tagging", "", Op::kDeleteObjectTagging},
@@ -136,6 +137,7 @@ const char* op_name(Op op) {
     case Op::kPutBucketPolicy: return "PutBucketPolicy";
     case Op::kDeleteBucketPolicy: return "DeleteBucketPolicy";
     case Op::kGetBucketPolicyStatus: return "GetBucketPolicyStatus";
+    case Op::kPostObject: return "PostObject";
     case Op::kNotImplemented: return "NotImplemented";
     case Op::kMethodNotAllowed: return "MethodNotAllowed";
   }

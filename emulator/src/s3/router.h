@@ -48,6 +48,7 @@ enum class Op {
   kPutBucketPolicy,
   kDeleteBucketPolicy,
   kGetBucketPolicyStatus,
+  kPostObject,
   kNotImplemented,    // a known S3 subresource or operation localaws does not build (yet)
   kMethodNotAllowed,  // no operation for this method on this resource
 };
