@@ -48,7 +48,7 @@ TEST_CASE("s3 router: object operations") {
 }
 
 TEST_CASE("s3 router: unbuilt subresources answer NotImplemented, never the plain operation") {
-  for (const char* sub : {"versioning", "lifecycle", "website", "cors", "tagging", "encryption"}) {
+  for (const char* sub : {"versioning", "lifecycle", "website", "tagging", "encryption"}) {
     auto got = r("GET", true, false, {{sub, ""}});
     CHECK(got.op == Op::kNotImplemented);
   }
@@ -65,6 +65,9 @@ TEST_CASE("s3 router: access control subresources") {
   CHECK(r("GET", true, false, {{"acl", ""}}).op == Op::kGetBucketAcl);
   CHECK(r("DELETE", true, false, {{"publicAccessBlock", ""}}).op == Op::kDeletePublicAccessBlock);
   CHECK(r("PUT", true, false, {{"ownershipControls", ""}}).op == Op::kPutBucketOwnershipControls);
+  CHECK(r("GET", true, false, {{"cors", ""}}).op == Op::kGetBucketCors);
+  CHECK(r("OPTIONS", true, true).op == Op::kPreflight);
+  CHECK(r("POST", true, false).op == Op::kPostObject);
 }
 
 TEST_CASE("s3 router: methods without an operation") {

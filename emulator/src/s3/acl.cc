@@ -288,6 +288,9 @@ Need need_of(Op op) {
     case Op::kPutBucketPolicy: return {0, false, true, "s3:PutBucketPolicy"};
     case Op::kDeleteBucketPolicy: return {0, false, true, "s3:DeleteBucketPolicy"};
     case Op::kGetBucketPolicyStatus: return {0, false, true, "s3:GetBucketPolicyStatus"};
+    case Op::kGetBucketCors: return {0, false, true, "s3:GetBucketCORS"};
+    case Op::kPutBucketCors:
+    case Op::kDeleteBucketCors: return {0, false, true, "s3:PutBucketCORS"};
     default: return {0, false, true, ""};
   }
 }

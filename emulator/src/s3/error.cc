@@ -26,6 +26,8 @@ const std::map<std::string, Entry>& table() {
       {"MalformedPolicy", {400, "Policies must be valid JSON and the first byte must be '{'"}},
       {"InvalidPolicyDocument", {400, "The content of the form does not meet the conditions specified in the policy document."}},
       {"MalformedPOSTRequest", {400, "The body of your POST request is not well-formed multipart/form-data."}},
+      {"AccessForbidden", {403, "CORSResponse: This CORS request is not allowed."}},
+      {"NoSuchCORSConfiguration", {404, "The CORS configuration does not exist"}},
       {"PolicyTooLarge", {400, "Policy exceeds the maximum allowed document size."}},
       {"UnexpectedContent", {400, "This request does not support content"}},
       {"NoSuchBucketPolicy", {404, "The bucket policy does not exist"}},

@@ -41,6 +41,13 @@ void delete_bucket(Ctx& c);
 void get_bucket_location(Ctx& c);
 // put.cc
 void put_object(Ctx& c);
+// bucket_cors.cc
+void get_bucket_cors(Ctx& c);
+void put_bucket_cors(Ctx& c);
+void delete_bucket_cors(Ctx& c);
+void preflight(Ctx& c);  // OPTIONS
+// CORS headers for an actual (non-preflight) request with an Origin header.
+void add_cors_headers(const Bucket& b, const http::Request& req, http::Response& res);
 // post.cc: browser uploads; authorizes the policy's signer itself.
 void post_object(Ctx& c);
 // get.cc

@@ -40,6 +40,11 @@ constexpr std::array kRows = {
     Row{"GET", Target::kBucket, "policy", "", Op::kGetBucketPolicy},
     Row{"PUT", Target::kBucket, "policy", "", Op::kPutBucketPolicy},
     Row{"DELETE", Target::kBucket, "policy", "", Op::kDeleteBucketPolicy},
+    Row{"GET", Target::kBucket, "cors", "", Op::kGetBucketCors},
+    Row{"PUT", Target::kBucket, "cors", "", Op::kPutBucketCors},
+    Row{"DELETE", Target::kBucket, "cors", "", Op::kDeleteBucketCors},
+    Row{"OPTIONS", Target::kBucket, "", "", Op::kPreflight},
+    Row{"OPTIONS", Target::kObject, "", "", Op::kPreflight},
     Row{"GET", Target::kBucket, "", "", Op::kListObjects},
     Row{"POST", Target::kBucket, "", "", Op::kPostObject},
     Row{"PUT", Target::kObject, "tagging", "", Op::kPutObjectTagging},
@@ -63,8 +68,8 @@ constexpr std::array kRows = {
 
 // S3 subresources and operation keywords that localaws does not build yet. A request naming one
 // must not fall through to the plain operation (a GET ?versioning is not a ListObjects).
-constexpr std::array<const char*, 25> kUnbuilt = {
-    "cors",         "versioning",     "versions",
+constexpr std::array<const char*, 24> kUnbuilt = {
+    "versioning",     "versions",
     "lifecycle",    "website",        "logging",          "notification",   "replication", "encryption",
     "tagging",      "requestPayment", "accelerate", "analytics",
     "inventory",    "metrics",        "intelligent-tiering", "object-lock", "legal-hold",  "retention",
@@ -138,6 +143,10 @@ const char* op_name(Op op) {
     case Op::kDeleteBucketPolicy: return "DeleteBucketPolicy";
     case Op::kGetBucketPolicyStatus: return "GetBucketPolicyStatus";
     case Op::kPostObject: return "PostObject";
+    case Op::kGetBucketCors: return "GetBucketCors";
+    case Op::kPutBucketCors: return "PutBucketCors";
+    case Op::kDeleteBucketCors: return "DeleteBucketCors";
+    case Op::kPreflight: return "PreflightRequest";
     case Op::kNotImplemented: return "NotImplemented";
     case Op::kMethodNotAllowed: return "MethodNotAllowed";
   }

@@ -49,6 +49,10 @@ enum class Op {
   kDeleteBucketPolicy,
   kGetBucketPolicyStatus,
   kPostObject,
+  kGetBucketCors,
+  kPutBucketCors,
+  kDeleteBucketCors,
+  kPreflight,
   kNotImplemented,    // a known S3 subresource or operation localaws does not build (yet)
   kMethodNotAllowed,  // no operation for this method on this resource
 };

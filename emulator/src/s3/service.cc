@@ -31,6 +31,10 @@ class S3Service : public Service {
     } catch (const S3Error& e) {
       render_error(e, req.method, req.request_id, res);
     }
+    // A browser's actual request gets the CORS headers of the rule that allows it, errors too.
+    if (!bucket.empty() && r.op != Op::kPreflight && req.header("origin")) {
+      if (auto b = store_.bucket(bucket)) add_cors_headers(*b, req, res);
+    }
   }
 
   void render_auth_error(const auth::AuthError& e, const http::Request& req, http::Response& res) override {
@@ -82,7 +86,8 @@ class S3Service : public Service {
     if (!c.key.empty()) check_key(c.key);
     std::optional<Object> obj;
     if (need_of(c.op).on_object) obj = store_.object(c.bucket, c.key);
-    if (c.op != Op::kPostObject && !authorize(c, c.op, c.bkt ? &*c.bkt : nullptr, obj ? &*obj : nullptr))
+    // POST Object authorizes its policy's signer; a preflight carries no identity (CORS rules decide).
+    if (c.op != Op::kPostObject && c.op != Op::kPreflight && !authorize(c, c.op, c.bkt ? &*c.bkt : nullptr, obj ? &*obj : nullptr))
       throw S3Error("AccessDenied");
     switch (c.op) {
       case Op::kListBuckets: return list_buckets(c);
@@ -96,6 +101,10 @@ class S3Service : public Service {
       case Op::kDeleteObjects: return delete_objects(c);
       case Op::kPutObject: return put_object(c);
       case Op::kPostObject: return post_object(c);
+      case Op::kGetBucketCors: return get_bucket_cors(c);
+      case Op::kPutBucketCors: return put_bucket_cors(c);
+      case Op::kDeleteBucketCors: return delete_bucket_cors(c);
+      case Op::kPreflight: return preflight(c);
       case Op::kCopyObject: return copy_object(c);
       case Op::kGetObject:
       case Op::kHeadObject: return get_object(c);
