@@ -83,12 +83,6 @@ std::optional<Acl> acl_from_headers(Ctx& c, const AclOwner& owner, const AclOwne
   return Acl{owner, grants};
 }
 
-// Delete* of a bucket subresource: 204 whether or not it was set, as S3 answers.
-void remove_config(Ctx& c, const char* key) {
-  raise(c.store.set_bucket_config(c.bucket, key, std::nullopt), c);
-  c.res.status = 204;
-}
-
 // A small XML request body whose root element must be `root` (else MalformedXML).
 pugi::xml_node xml_body(Ctx& c, pugi::xml_document& doc, const char* root) {
   if (!parse_xml(read_small_body(c, 64 * 1024), doc) || std::string(doc.document_element().name()) != root)
@@ -192,6 +186,19 @@ Owner completed_owner(const Ctx& c, const std::string& acl) {
   return owner_of(c.who);
 }
 
+void remove_config(Ctx& c, const char* key) {
+  raise(c.store.set_bucket_config(c.bucket, key, std::nullopt), c);
+  c.res.status = 204;
+}
+
+void reply_config(Ctx& c, const char* key, const char* missing_code, const char* content_type) {
+  auto* doc = c.bkt->get(key);
+  if (!doc) throw S3Error(missing_code).with("BucketName", c.bucket);
+  c.res.status = 200;
+  c.res.body = *doc;
+  c.res.set_header("Content-Type", content_type);
+}
+
 // ---- ACL handlers ----------------------------------------------------------------------------
 
 void get_acl(Ctx& c) {
@@ -293,13 +300,7 @@ void delete_public_access_block(Ctx& c) {
 
 // ---- bucket policy ---------------------------------------------------------------------------
 
-void get_bucket_policy(Ctx& c) {
-  auto* p = c.bkt->get(kPolicy);
-  if (!p) throw S3Error("NoSuchBucketPolicy").with("BucketName", c.bucket);
-  c.res.status = 200;
-  c.res.body = *p;
-  c.res.set_header("Content-Type", "application/json");
-}
+void get_bucket_policy(Ctx& c) { reply_config(c, kPolicy, "NoSuchBucketPolicy", "application/json"); }
 
 void put_bucket_policy(Ctx& c) {
   std::string text = read_small_body(c, 64 * 1024);

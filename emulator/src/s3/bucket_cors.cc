@@ -31,13 +31,7 @@ void allow_headers(const CorsRule& r, const std::string& origin, http::Response&
 }
 }  // namespace
 
-void get_bucket_cors(Ctx& c) {
-  auto* x = c.bkt->get(kCors);
-  if (!x) throw S3Error("NoSuchCORSConfiguration").with("BucketName", c.bucket);
-  c.res.status = 200;
-  c.res.body = *x;
-  c.res.set_header("Content-Type", "application/xml");
-}
+void get_bucket_cors(Ctx& c) { reply_config(c, kCors, "NoSuchCORSConfiguration", "application/xml"); }
 
 void put_bucket_cors(Ctx& c) {
   std::string code, message;
@@ -46,10 +40,7 @@ void put_bucket_cors(Ctx& c) {
   raise(c.store.set_bucket_config(c.bucket, kCors, cors_xml(*rules)), c);
 }
 
-void delete_bucket_cors(Ctx& c) {
-  raise(c.store.set_bucket_config(c.bucket, kCors, std::nullopt), c);
-  c.res.status = 204;
-}
+void delete_bucket_cors(Ctx& c) { remove_config(c, kCors); }
 
 void preflight(Ctx& c) {
   const std::string* origin = c.req.header("origin");

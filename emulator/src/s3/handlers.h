@@ -87,6 +87,10 @@ struct NewObjectAccess {
 NewObjectAccess new_object_access(Ctx& c);
 // The owner of an object completed from an upload whose ACL new_object_access chose.
 Owner completed_owner(const Ctx& c, const std::string& acl);
+// A stored bucket subresource document as the response body (missing_code when it is not set);
+// removing one answers 204 whether or not it was set, as S3 does.
+void reply_config(Ctx& c, const char* key, const char* missing_code, const char* content_type);
+void remove_config(Ctx& c, const char* key);
 // access.cc handlers: ACLs, ownership controls, public access block, bucket policy.
 void get_acl(Ctx& c);  // bucket or object
 void put_acl(Ctx& c);
