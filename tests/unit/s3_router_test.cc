@@ -48,12 +48,13 @@ TEST_CASE("s3 router: object operations") {
 }
 
 TEST_CASE("s3 router: unbuilt subresources answer NotImplemented, never the plain operation") {
-  for (const char* sub : {"versioning", "lifecycle", "website", "tagging", "encryption"}) {
+  for (const char* sub : {"versioning", "lifecycle", "logging", "tagging", "encryption"}) {
     auto got = r("GET", true, false, {{sub, ""}});
     CHECK(got.op == Op::kNotImplemented);
   }
   CHECK(r("GET", true, false, {{"versioning", ""}}).name == "GetBucketVersioning");
-  CHECK(r("PUT", true, false, {{"website", ""}}).name == "PutBucketWebsite");
+  CHECK(r("PUT", true, false, {{"logging", ""}}).name == "PutBucketLogging");
+  CHECK(r("PUT", true, false, {{"website", ""}}).op == Op::kPutBucketWebsite);
 }
 
 TEST_CASE("s3 router: access control subresources") {

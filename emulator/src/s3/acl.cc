@@ -288,6 +288,9 @@ Need need_of(Op op) {
     case Op::kPutBucketPolicy: return {0, false, true, "s3:PutBucketPolicy"};
     case Op::kDeleteBucketPolicy: return {0, false, true, "s3:DeleteBucketPolicy"};
     case Op::kGetBucketPolicyStatus: return {0, false, true, "s3:GetBucketPolicyStatus"};
+    case Op::kGetBucketWebsite: return {0, false, true, "s3:GetBucketWebsite"};
+    case Op::kPutBucketWebsite:
+    case Op::kDeleteBucketWebsite: return {0, false, true, "s3:PutBucketWebsite"};
     case Op::kGetBucketCors: return {0, false, true, "s3:GetBucketCORS"};
     case Op::kPutBucketCors:
     case Op::kDeleteBucketCors: return {0, false, true, "s3:PutBucketCORS"};

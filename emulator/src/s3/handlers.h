@@ -48,6 +48,12 @@ void delete_bucket_cors(Ctx& c);
 void preflight(Ctx& c);  // OPTIONS
 // CORS headers for an actual (non-preflight) request with an Origin header.
 void add_cors_headers(const Bucket& b, const http::Request& req, http::Response& res);
+// bucket_website.cc
+void get_bucket_website(Ctx& c);
+void put_bucket_website(Ctx& c);
+void delete_bucket_website(Ctx& c);
+// A request to the website endpoint (anonymous; c.bucket and c.key from the Host and path).
+void website_get(Ctx& c);
 // post.cc: browser uploads; authorizes the policy's signer itself.
 void post_object(Ctx& c);
 // get.cc

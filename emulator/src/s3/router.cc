@@ -43,6 +43,9 @@ constexpr std::array kRows = {
     Row{"GET", Target::kBucket, "cors", "", Op::kGetBucketCors},
     Row{"PUT", Target::kBucket, "cors", "", Op::kPutBucketCors},
     Row{"DELETE", Target::kBucket, "cors", "", Op::kDeleteBucketCors},
+    Row{"GET", Target::kBucket, "website", "", Op::kGetBucketWebsite},
+    Row{"PUT", Target::kBucket, "website", "", Op::kPutBucketWebsite},
+    Row{"DELETE", Target::kBucket, "website", "", Op::kDeleteBucketWebsite},
     Row{"OPTIONS", Target::kBucket, "", "", Op::kPreflight},
     Row{"OPTIONS", Target::kObject, "", "", Op::kPreflight},
     Row{"GET", Target::kBucket, "", "", Op::kListObjects},
@@ -68,9 +71,9 @@ constexpr std::array kRows = {
 
 // S3 subresources and operation keywords that localaws does not build yet. A request naming one
 // must not fall through to the plain operation (a GET ?versioning is not a ListObjects).
-constexpr std::array<const char*, 24> kUnbuilt = {
+constexpr std::array<const char*, 23> kUnbuilt = {
     "versioning",     "versions",
-    "lifecycle",    "website",        "logging",          "notification",   "replication", "encryption",
+    "lifecycle",    "logging",          "notification",   "replication", "encryption",
     "tagging",      "requestPayment", "accelerate", "analytics",
     "inventory",    "metrics",        "intelligent-tiering", "object-lock", "legal-hold",  "retention",
     "restore",      "select",         "torrent",          "session",        "renameObject", "metadataTable",
@@ -147,6 +150,9 @@ const char* op_name(Op op) {
     case Op::kPutBucketCors: return "PutBucketCors";
     case Op::kDeleteBucketCors: return "DeleteBucketCors";
     case Op::kPreflight: return "PreflightRequest";
+    case Op::kGetBucketWebsite: return "GetBucketWebsite";
+    case Op::kPutBucketWebsite: return "PutBucketWebsite";
+    case Op::kDeleteBucketWebsite: return "DeleteBucketWebsite";
     case Op::kNotImplemented: return "NotImplemented";
     case Op::kMethodNotAllowed: return "MethodNotAllowed";
   }

@@ -53,6 +53,9 @@ enum class Op {
   kPutBucketCors,
   kDeleteBucketCors,
   kPreflight,
+  kGetBucketWebsite,
+  kPutBucketWebsite,
+  kDeleteBucketWebsite,
   kNotImplemented,    // a known S3 subresource or operation localaws does not build (yet)
   kMethodNotAllowed,  // no operation for this method on this resource
 };

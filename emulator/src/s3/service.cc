@@ -6,6 +6,7 @@
 #include "common/time.h"
 #include "s3/acl.h"
 #include "s3/handlers.h"
+#include "s3/website.h"
 #include "server/runtime.h"
 
 namespace localaws {
@@ -23,6 +24,18 @@ class S3Service : public Service {
     std::string bucket, key;
     Route r{Op::kMethodNotAllowed, "Unknown"};
     try {
+      bool path_form = false;
+      std::string site = website_bucket(req.header_or("host"), path_form);
+      if (!site.empty() || path_form) {
+        // The website endpoint: anonymous whatever the request carries.
+        if (path_form ? !split_path(req.raw_path, bucket, key) : !split_key_path(req.raw_path, key))
+          throw S3Error("InvalidURI");
+        if (!site.empty()) bucket = site;
+        res.operation = "WebsiteGet";
+        static const auth::Principal kAnonymous;
+        Ctx c{rt_, store_, req, res, kAnonymous, Op::kGetObject, bucket, key, std::nullopt, now_ms()};
+        return website_get(c);
+      }
       if (!split_request(req, bucket, key)) throw S3Error("InvalidURI");
       r = route(req, !bucket.empty(), !key.empty());
       res.operation = r.name;
@@ -54,16 +67,20 @@ class S3Service : public Service {
  private:
   // Virtual-hosted requests name the bucket in the Host header and the key in the whole path;
   // the rest are path style. (Auth signed req.raw_path as sent either way.)
+  // The whole path as the key (virtual-hosted and website requests).
+  static bool split_key_path(std::string_view raw_path, std::string& key) {
+    if (!raw_path.empty() && raw_path[0] == '/') raw_path.remove_prefix(1);
+    auto k = uri_decode(raw_path, true);
+    if (!k) return false;
+    key = std::move(*k);
+    return true;
+  }
+
   bool split_request(const http::Request& req, std::string& bucket, std::string& key) {
     std::string hb = host_bucket(req.header_or("host", ""), rt_.config.s3_domain);
     if (hb.empty()) return split_path(req.raw_path, bucket, key);
-    std::string_view p = req.raw_path;
-    if (!p.empty() && p[0] == '/') p.remove_prefix(1);
-    auto k = uri_decode(p, true);
-    if (!k) return false;
     bucket = hb;
-    key = std::move(*k);
-    return true;
+    return split_key_path(req.raw_path, key);
   }
 
   void dispatch(Ctx& c, const Route& r) {
@@ -105,6 +122,9 @@ class S3Service : public Service {
       case Op::kPutBucketCors: return put_bucket_cors(c);
       case Op::kDeleteBucketCors: return delete_bucket_cors(c);
       case Op::kPreflight: return preflight(c);
+      case Op::kGetBucketWebsite: return get_bucket_website(c);
+      case Op::kPutBucketWebsite: return put_bucket_website(c);
+      case Op::kDeleteBucketWebsite: return delete_bucket_website(c);
       case Op::kCopyObject: return copy_object(c);
       case Op::kGetObject:
       case Op::kHeadObject: return get_object(c);
