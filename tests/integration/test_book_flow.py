@@ -105,5 +105,35 @@ class BookFlowTest(unittest.TestCase):
         self.assertEqual((status, body), (200, b"not for the public"))
 
 
+class WorkshopFixtureTest(unittest.TestCase):
+    """The same public bucket seeded declaratively (docs/fixtures.md's example) under the modern
+    defaults: ownership, public access block, bucket ACL, policy and CORS are applied in order."""
+
+    def test_seeded_public_bucket(self):
+        import base64
+        import json
+        with open(JPEG, "rb") as f:
+            jpeg = f.read()
+        fixture = {"buckets": [{
+            "name": BUCKET, "ownership": "BucketOwnerPreferred", "publicAccessBlock": False, "acl": "public-read",
+            "policy": {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": "*",
+                       "Action": "s3:GetObject", "Resource": "arn:aws:s3:::%s/public/*" % BUCKET}]},
+            "cors": [{"AllowedOrigins": ["*"], "AllowedMethods": ["GET"], "MaxAgeSeconds": 300}],
+            "objects": [{"key": "Test Folder/graph.jpg", "base64": base64.b64encode(jpeg).decode(),
+                         "contentType": "image/jpeg",
+                         "acl": "public-read"},
+                        {"key": "public/notes.txt", "content": "by policy"},
+                        {"key": "private.txt", "content": "mine"}]}]}
+        with LocalAws() as la:
+            status, _, body = la.post("/_localaws/fixtures", json.dumps(fixture).encode())
+            self.assertEqual(status, 200, body)
+            self.assertEqual(la.get("/%s/Test%%20Folder/graph.jpg" % BUCKET)[::2], (200, jpeg))
+            self.assertEqual(la.get("/%s/public/notes.txt" % BUCKET)[::2], (200, b"by policy"))
+            self.assertEqual(la.get("/%s/private.txt" % BUCKET)[0], 403)
+            self.assertEqual(la.get("/%s" % BUCKET)[0], 200)  # public-read bucket ACL: anyone lists
+            status, headers, _ = la.get("/%s/public/notes.txt" % BUCKET, {"Origin": "http://app.example"})
+            self.assertEqual(headers.get("Access-Control-Allow-Origin"), "*")
+
+
 if __name__ == "__main__":
     unittest.main()
