@@ -21,13 +21,13 @@ struct Config {
   bool access_log = true;
   std::string fixtures;  // a fixture file or directory loaded at start
   std::string init_dir;  // executables run in name order once the server is ready
-  double ttl_interval = 60;
+  double ttl_interval = 60;  // seconds between DynamoDB time-to-live sweeps
   // S3 bucket defaults: false = AWS since April 2023 (Block Public Access on, ACLs disabled);
   // true (--s3-defaults legacy) = before (ACLs on, no public access block).
   bool s3_legacy_defaults = false;
   // Extra domain for virtual-hosted S3 requests (<bucket>.<domain>, <bucket>.s3.<domain>) besides
   // localhost and amazonaws.com.
-  std::string s3_domain;  // seconds between DynamoDB time-to-live sweeps
+  std::string s3_domain;
 };
 
 }  // namespace localaws
