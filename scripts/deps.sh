@@ -12,6 +12,9 @@ pkgs=(build-essential cmake ninja-build pkg-config libcpp-httplib-dev libsqlite3
       nlohmann-json3-dev catch2 libpugixml-dev libcli11-dev zlib1g-dev)
 if [ "$what" = test ]; then
   pkgs+=(curl docker-compose)
+  # The fuzz targets (scripts/fuzz): clang with its libFuzzer and sanitizer runtimes.
+  command -v clang++ >/dev/null 2>&1 || pkgs+=(clang)
+  pkgs+=(libclang-rt-14-dev)
   command -v node >/dev/null 2>&1 || pkgs+=(nodejs)
   command -v npm >/dev/null 2>&1 || pkgs+=(npm)
   command -v python3 >/dev/null 2>&1 || pkgs+=(python3)

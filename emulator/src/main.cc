@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <mutex>
 #include <thread>
 #include <vector>
 #include <algorithm>
@@ -19,6 +20,9 @@
 
 namespace {
 
+// The signal thread stops the server while main() may be returning from run() and destroying
+// it: the mutex keeps stop() and the destruction apart (ASan found stop() reading a freed Server).
+std::mutex g_server_mu;
 localaws::Server* g_server = nullptr;
 
 void install_signal_thread() {
@@ -33,6 +37,7 @@ void install_signal_thread() {
     int sig = 0;
     sigwait(&set, &sig);
     localaws::log::info(std::string("received ") + (sig == SIGINT ? "SIGINT" : "SIGTERM") + ", shutting down");
+    std::lock_guard<std::mutex> lock(g_server_mu);
     if (g_server) g_server->stop();
   }).detach();
 }
@@ -132,6 +137,10 @@ int main(int argc, char** argv) {
                  "Directory of executables run once, in name order, when the server is ready "
                  "(with AWS_ENDPOINT_URL and test credentials in their environment)")
       ->envname("LOCALAWS_INIT_DIR")->check(CLI::ExistingDirectory);
+  app.add_option("--control-token", cfg.control_token,
+                 "Require this token (Authorization: Bearer TOKEN or X-Localaws-Token: TOKEN) for the "
+                 "control API /_localaws/* except GET /_localaws/health")
+      ->envname("LOCALAWS_CONTROL_TOKEN");
   app.add_option("--ttl-interval", cfg.ttl_interval, "Seconds between sweeps deleting expired DynamoDB items (TTL)")
       ->envname("LOCALAWS_TTL_INTERVAL")->check(CLI::Range(0.05, 86400.0));
   std::string s3_defaults = "modern";
@@ -175,7 +184,10 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "localaws: cannot listen on %s:%d (is the port in use?)\n", cfg.host.c_str(), cfg.port);
     return 1;
   }
-  g_server = server.get();
+  {
+    std::lock_guard<std::mutex> lock(g_server_mu);
+    g_server = server.get();
+  }
   std::string endpoint = server->endpoint();
   if (!cfg.fixtures.empty()) {
     try {
@@ -203,7 +215,10 @@ int main(int argc, char** argv) {
   if (!cfg.init_dir.empty()) init_thread = std::thread([&] { run_init_scripts(cfg.init_dir, endpoint, cfg.region); });
   server->run();
   if (init_thread.joinable()) init_thread.join();
-  g_server = nullptr;
+  {
+    std::lock_guard<std::mutex> lock(g_server_mu);
+    g_server = nullptr;
+  }
   server.reset();
   log::info("localaws stopped");
   return 0;

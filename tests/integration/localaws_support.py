@@ -13,6 +13,11 @@ import tempfile
 import time
 import urllib.request
 
+# Set by tests/CMakeLists.txt for the asan preset.
+SANITIZED = os.environ.get("LOCALAWS_SANITIZED", "0") != "0"
+SANITIZER_MARKERS = ("ERROR: AddressSanitizer", "ERROR: LeakSanitizer", "runtime error:",
+                     "SUMMARY: UndefinedBehaviorSanitizer")
+
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(HERE))
 
@@ -52,6 +57,8 @@ class LocalAws:
                 json.dump(self.accounts, f)
             cmd += ["--accounts", path]
         cmd += self.args
+        if getattr(self, "log", None):
+            self.log.close()  # a restart (after stop or kill9) reopens it
         self.log = open(self.log_path, "ab")
         env = dict(os.environ)
         env.update(self.extra_env)
@@ -68,10 +75,11 @@ class LocalAws:
             time.sleep(0.01)
         raise RuntimeError("localaws did not become ready:\n" + self.read_log())
 
-    def read_log(self):
+    def read_log(self, limit=5000):
         try:
             with open(self.log_path, "rb") as f:
-                return f.read().decode("utf-8", "replace")[-5000:]
+                text = f.read().decode("utf-8", "replace")
+                return text if limit is None else text[-limit:]
         except OSError:
             return ""
 
@@ -79,20 +87,33 @@ class LocalAws:
         if self.proc and self.proc.poll() is None:
             self.proc.send_signal(sig)
             try:
-                self.proc.wait(10)
+                # A sanitized server checks for leaks on exit, which takes a moment.
+                self.proc.wait(60 if SANITIZED else 10)
             except subprocess.TimeoutExpired:
                 self.proc.kill()
                 self.proc.wait()
         self.proc = None
+        self.check_sanitizers()
+
+    def check_sanitizers(self):
+        """Fails the calling test when the server's log holds an ASan/UBSan/LSan report (the
+        asan build aborts on the first one, so a request may only have seen a closed socket)."""
+        log = self.read_log(limit=None)
+        for marker in SANITIZER_MARKERS:
+            i = log.find(marker)
+            if i >= 0:
+                raise AssertionError("sanitizer report in the localaws log:\n" + log[max(0, i - 200):i + 6000])
 
     def kill9(self):
         self.stop(signal.SIGKILL)
 
     def close(self):
-        self.stop()
-        if getattr(self, "log", None):
-            self.log.close()
-        shutil.rmtree(self.tmp, ignore_errors=True)
+        try:
+            self.stop()
+        finally:
+            if getattr(self, "log", None):
+                self.log.close()
+            shutil.rmtree(self.tmp, ignore_errors=True)
 
     def __enter__(self):
         return self.start()

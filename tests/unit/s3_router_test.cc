@@ -88,6 +88,9 @@ TEST_CASE("s3 router: path splitting decodes '+' as a space and keeps slashes in
   REQUIRE(split_path("/", b, k));
   CHECK(b.empty());
   CHECK_FALSE(split_path("/bucket/%zz", b, k));
+  CHECK_FALSE(split_path("/bucket/%FF%FE", b, k));  // not UTF-8: InvalidURI
+  CHECK_FALSE(split_path("/bucket/ok%C3", b, k));
+  CHECK_FALSE(split_path("/bucket/%C0%AF", b, k));
   REQUIRE(split_path("/bucket/../../etc/passwd", b, k));
   CHECK(k == "../../etc/passwd");
 }

@@ -2,7 +2,9 @@
 
 #include <chrono>
 #include <nlohmann/json.hpp>
+#include <openssl/crypto.h>
 
+#include "common/strings.h"
 #include "common/time.h"
 #include "control/fixtures.h"
 #include "server/runtime.h"
@@ -107,6 +109,20 @@ void fixtures(Runtime& rt, http::Request& req, http::Response& res) {
   }
 }
 
+// True when the request carries the configured control token (compared in constant time).
+bool has_control_token(const Runtime& rt, const http::Request& req) {
+  const std::string& token = rt.config.control_token;
+  auto same = [&](std::string_view given) {
+    return given.size() == token.size() && CRYPTO_memcmp(given.data(), token.data(), token.size()) == 0;
+  };
+  if (auto* t = req.header("x-localaws-token"); t && same(*t)) return true;
+  if (auto* a = req.header("authorization")) {
+    std::string_view v = *a;
+    if (v.size() > 7 && iequals(v.substr(0, 7), "bearer ") && same(v.substr(7))) return true;
+  }
+  return false;
+}
+
 }  // namespace
 
 void handle(Runtime& rt, http::Request& req, http::Response& res) {
@@ -115,6 +131,12 @@ void handle(Runtime& rt, http::Request& req, http::Response& res) {
   res.operation = p;
   if (p == "/_localaws/health" && get) return health(rt, res);
   if (p == "/_localstack/health" && get) return localstack_health(rt, res);
+  if (!rt.config.control_token.empty() && !has_control_token(rt, req)) {
+    res.set_header("WWW-Authenticate", "Bearer realm=\"localaws\"");
+    return error(res, 401, "Unauthorized",
+                 "the control API needs the server's --control-token (Authorization: Bearer TOKEN or "
+                 "X-Localaws-Token: TOKEN)");
+  }
   if (p == "/_localaws/reset") {
     if (req.method != "POST") return error(res, 405, "MethodNotAllowed", "use POST");
     return reset(rt, req, res);

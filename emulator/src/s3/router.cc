@@ -193,7 +193,8 @@ bool split_path(std::string_view raw_path, std::string& bucket, std::string& key
   std::string_view k = slash == std::string_view::npos ? std::string_view() : p.substr(slash + 1);
   auto db = uri_decode(b, true);
   auto dk = uri_decode(k, true);
-  if (!db || !dk) return false;
+  // A key that is not UTF-8 could not be listed in UTF-8 XML: S3 refuses it (InvalidURI).
+  if (!db || !dk || !valid_utf8(*db) || !valid_utf8(*dk)) return false;
   bucket = std::move(*db);
   key = std::move(*dk);
   return true;

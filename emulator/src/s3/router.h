@@ -81,7 +81,7 @@ inline Route route(const http::Request& req, bool has_bucket, bool has_key) {
 }
 
 // "/bucket/key" from the raw (percent-encoded) path. '+' decodes to a space as S3 does. Returns
-// false on a malformed escape.
+// false on a malformed escape or a name that does not decode to UTF-8.
 bool split_path(std::string_view raw_path, std::string& bucket, std::string& key);
 
 // The bucket named by a virtual-hosted Host header ("photos.s3.localhost:4566",

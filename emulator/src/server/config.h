@@ -21,6 +21,10 @@ struct Config {
   bool access_log = true;
   std::string fixtures;  // a fixture file or directory loaded at start
   std::string init_dir;  // executables run in name order once the server is ready
+  // When set, /_localaws/* (except GET health) needs "Authorization: Bearer <token>" or
+  // "X-Localaws-Token: <token>": on a shared CI host anyone who can reach the port could
+  // otherwise reset or restore everyone's data.
+  std::string control_token;
   double ttl_interval = 60;  // seconds between DynamoDB time-to-live sweeps
   // S3 bucket defaults: false = AWS since April 2023 (Block Public Access on, ACLs disabled);
   // true (--s3-defaults legacy) = before (ACLs on, no public access block).

@@ -299,12 +299,15 @@ void Server::install_routes() {
   auto with_reader = [dispatch](const httplib::Request& q, httplib::Response& r, const httplib::ContentReader& c) {
     dispatch(q, r, &c);
   };
-  s.Get(".*", plain);
-  s.Options(".*", plain);
-  s.Post(".*", with_reader);
-  s.Put(".*", with_reader);
-  s.Patch(".*", with_reader);
-  s.Delete(".*", with_reader);
+  // cpp-httplib matches the decoded path, and '.' matches no line break: with ".*" a key holding
+  // "\n" or "\r" (valid in S3) found no route and got the library's bare 404.
+  const char* any = R"([\s\S]*)";
+  s.Get(any, plain);
+  s.Options(any, plain);
+  s.Post(any, with_reader);
+  s.Put(any, with_reader);
+  s.Patch(any, with_reader);
+  s.Delete(any, with_reader);
 
   // cpp-httplib answers an unparsable Range header with 416 before routing; S3 ignores such a
   // header and serves the whole object, so GET/HEAD are dispatched here with ranges cleared.

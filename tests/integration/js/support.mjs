@@ -7,6 +7,9 @@ import { fileURLToPath } from "node:url";
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..", "..", "..");
 
+const SANITIZER_MARKERS = ["ERROR: AddressSanitizer", "ERROR: LeakSanitizer", "runtime error:",
+  "SUMMARY: UndefinedBehaviorSanitizer"];
+
 export function localawsBin() {
   if (process.env.LOCALAWS_BIN) return process.env.LOCALAWS_BIN;
   for (const c of ["build/dev/emulator/localaws", "build/release/emulator/localaws"]) {
@@ -37,9 +40,15 @@ export async function startLocalaws({ args = [], accounts } = {}) {
           region: "us-east-1",
           log: () => log,
           async stop() {
-            proc.kill("SIGTERM");
-            await new Promise((r) => proc.once("exit", r));
+            if (proc.exitCode === null && proc.signalCode === null) {
+              const exited = new Promise((r) => proc.once("exit", r));
+              proc.kill("SIGTERM");
+              await exited;
+            }
             rmSync(dir, { recursive: true, force: true });
+            // The asan build aborts on the first report; a test must not pass over one.
+            const m = SANITIZER_MARKERS.find((s) => log.includes(s));
+            if (m) throw new Error("sanitizer report in the localaws log:\n" + log.slice(log.indexOf(m) - 200));
           },
         };
       }

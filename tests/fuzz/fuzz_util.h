@@ -1,0 +1,67 @@
+// Helpers shared by the libFuzzer targets: cut the fuzzer's bytes into fields and build an
+// http::Request from a raw "METHOD target\nname: value\n...\n\nbody" text, the way the server does.
+#pragma once
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "common/strings.h"
+#include "http/body.h"
+#include "http/request.h"
+
+namespace localaws::fuzz {
+
+// Splits at every `sep` (empty fields kept), at most max_fields fields (the last keeps the rest).
+inline std::vector<std::string_view> split(std::string_view s, char sep, size_t max_fields = 64) {
+  std::vector<std::string_view> out;
+  while (out.size() + 1 < max_fields) {
+    auto p = s.find(sep);
+    if (p == std::string_view::npos) break;
+    out.push_back(s.substr(0, p));
+    s.remove_prefix(p + 1);
+  }
+  out.push_back(s);
+  return out;
+}
+
+// "METHOD target\nheader: value\n...\n\nbody". Header names are lower-cased as the server does.
+inline http::Request parse_request(std::string_view text) {
+  http::Request r;
+  auto end = text.find("\n\n");
+  std::string_view head = text.substr(0, end);
+  std::string body = end == std::string_view::npos ? std::string() : std::string(text.substr(end + 2));
+  auto lines = split(head, '\n', 128);
+  auto sp = lines[0].find(' ');
+  r.method = std::string(lines[0].substr(0, sp));
+  r.target = sp == std::string_view::npos ? "/" : std::string(lines[0].substr(sp + 1));
+  auto q = r.target.find('?');
+  r.raw_path = r.target.substr(0, q);
+  if (q != std::string::npos) r.raw_query = r.target.substr(q + 1);
+  if (auto parsed = parse_query(r.raw_query)) r.query = std::move(*parsed);
+  for (size_t i = 1; i < lines.size(); i++) {
+    auto c = lines[i].find(':');
+    if (c == std::string_view::npos) continue;
+    std::string value(lines[i].substr(c + 1));
+    while (!value.empty() && value.front() == ' ') value.erase(0, 1);
+    r.headers.emplace_back(to_lower(std::string(lines[i].substr(0, c))), value);
+  }
+  r.remote_addr = "127.0.0.1";
+  r.request_id = "FUZZ";
+  r.body = std::make_unique<http::StringBody>(std::move(body));
+  return r;
+}
+
+// Reads a body to the end, keeping at most `limit` bytes (the rest is counted, not kept).
+inline std::string drain(http::Body& body, size_t limit = 1 << 20) {
+  std::string out;
+  body.read([&](const char* d, size_t n) {
+    out.append(d, std::min(n, limit - std::min(limit, out.size())));
+    return true;
+  });
+  return out;
+}
+
+}  // namespace localaws::fuzz
