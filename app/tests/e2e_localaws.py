@@ -1,7 +1,6 @@
 """The same story, same ranker binary, against localaws: only the endpoint differs.
 
-Registered with CTest as "app-e2e: localaws", disabled until localaws implements the S3 and
-DynamoDB operations the app uses (configure with -DRANKER_E2E_LOCALAWS=ON to run it).
+Registered with CTest as "app-e2e: localaws".
 """
 import os
 import sys

@@ -143,6 +143,14 @@ int main(int argc, char** argv) {
       ->envname("LOCALAWS_CONTROL_TOKEN");
   app.add_option("--ttl-interval", cfg.ttl_interval, "Seconds between sweeps deleting expired DynamoDB items (TTL)")
       ->envname("LOCALAWS_TTL_INTERVAL")->check(CLI::Range(0.05, 86400.0));
+  std::string s3_defaults = "modern";
+  app.add_option("--s3-defaults", s3_defaults,
+                 "modern: new buckets as AWS since April 2023 (Block Public Access on, ACLs disabled); "
+                 "legacy: as before (ACLs on, no public access block)")
+      ->envname("LOCALAWS_S3_DEFAULTS")->check(CLI::IsMember({"modern", "legacy"}));
+  app.add_option("--s3-domain", cfg.s3_domain,
+                 "Domain for virtual-hosted S3 addressing (<bucket>.<domain>) besides localhost")
+      ->envname("LOCALAWS_S3_DOMAIN");
   app.add_option("--threads", cfg.threads, "Worker threads (0: 128, enough for many keep-alive connections)")
       ->envname("LOCALAWS_THREADS")->check(CLI::Range(0, 4096));
 
@@ -158,6 +166,7 @@ int main(int argc, char** argv) {
     app.exit(e);
     return 2;
   }
+  cfg.s3_legacy_defaults = s3_defaults == "legacy";
   cfg.auth_mode = auth == "strict" ? auth::Mode::kStrict : auth == "off" ? auth::Mode::kOff : auth::Mode::kVerify;
   log::Level level;
   log::parse_level(cfg.log_level, level);

@@ -98,7 +98,7 @@ class BucketTests(S3TestCase):
         name = self.bucket("nyi")
         self.assertError("NotImplemented", self.s3.get_bucket_versioning, Bucket=name, status=501)
         self.assertError("NotImplemented", self.s3.get_bucket_lifecycle_configuration, Bucket=name, status=501)
-        self.assertError("NotImplemented", self.s3.get_bucket_website, Bucket=name, status=501)
+        self.assertError("NotImplemented", self.s3.get_bucket_logging, Bucket=name, status=501)
         self.assertError("NotImplemented", self.s3.put_bucket_versioning, Bucket=name,
                          VersioningConfiguration={"Status": "Enabled"}, status=501)
 

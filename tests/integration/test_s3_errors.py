@@ -52,10 +52,9 @@ class ErrorTests(S3TestCase):
 
     def test_not_implemented_is_never_a_fake_success(self):
         for path, method in (("/%s?versioning" % self.b, "GET"), ("/%s?lifecycle" % self.b, "GET"),
-                             ("/%s?website" % self.b, "GET"), ("/%s?cors" % self.b, "GET"),
-                             ("/%s?acl" % self.b, "GET"), ("/%s?policy" % self.b, "GET"),
+                             ("/%s?notification" % self.b, "GET"), ("/%s?logging" % self.b, "GET"),
                              ("/%s?encryption" % self.b, "GET"), ("/%s?versions" % self.b, "GET"),
-                             ("/%s?replication" % self.b, "PUT"), ("/%s/k?acl" % self.b, "PUT"),
+                             ("/%s?replication" % self.b, "PUT"), ("/%s/k?legal-hold" % self.b, "PUT"),
                              ("/%s/k?retention" % self.b, "GET")):
             status, _, body = self.signed(method, path)
             self.assertEqual(status, 501, path)

@@ -48,14 +48,27 @@ TEST_CASE("s3 router: object operations") {
 }
 
 TEST_CASE("s3 router: unbuilt subresources answer NotImplemented, never the plain operation") {
-  for (const char* sub : {"versioning", "lifecycle", "website", "acl", "policy", "cors", "tagging", "encryption"}) {
+  for (const char* sub : {"versioning", "lifecycle", "logging", "tagging", "encryption"}) {
     auto got = r("GET", true, false, {{sub, ""}});
     CHECK(got.op == Op::kNotImplemented);
   }
   CHECK(r("GET", true, false, {{"versioning", ""}}).name == "GetBucketVersioning");
-  CHECK(r("PUT", true, false, {{"policy", ""}}).name == "PutBucketPolicy");
-  CHECK(r("PUT", true, true, {{"acl", ""}}).op == Op::kNotImplemented);
-  CHECK(r("GET", true, true, {{"acl", ""}}).name == "GetObjectAcl");
+  CHECK(r("PUT", true, false, {{"logging", ""}}).name == "PutBucketLogging");
+  CHECK(r("PUT", true, false, {{"website", ""}}).op == Op::kPutBucketWebsite);
+}
+
+TEST_CASE("s3 router: access control subresources") {
+  CHECK(r("PUT", true, false, {{"policy", ""}}).op == Op::kPutBucketPolicy);
+  CHECK(r("GET", true, false, {{"policyStatus", ""}}).op == Op::kGetBucketPolicyStatus);
+  CHECK(r("GET", true, false, {{"policy", ""}}).op == Op::kGetBucketPolicy);
+  CHECK(r("PUT", true, true, {{"acl", ""}}).op == Op::kPutObjectAcl);
+  CHECK(r("GET", true, true, {{"acl", ""}}).op == Op::kGetObjectAcl);
+  CHECK(r("GET", true, false, {{"acl", ""}}).op == Op::kGetBucketAcl);
+  CHECK(r("DELETE", true, false, {{"publicAccessBlock", ""}}).op == Op::kDeletePublicAccessBlock);
+  CHECK(r("PUT", true, false, {{"ownershipControls", ""}}).op == Op::kPutBucketOwnershipControls);
+  CHECK(r("GET", true, false, {{"cors", ""}}).op == Op::kGetBucketCors);
+  CHECK(r("OPTIONS", true, true).op == Op::kPreflight);
+  CHECK(r("POST", true, false).op == Op::kPostObject);
 }
 
 TEST_CASE("s3 router: methods without an operation") {

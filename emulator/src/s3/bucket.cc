@@ -93,7 +93,8 @@ void create_bucket(Ctx& c) {
                   "The " + (lc.empty() ? std::string("unspecified") : lc) +
                       " location constraint is incompatible for the region specific endpoint this request was sent to.");
   }
-  Bucket b{c.bucket, lc.empty() ? c.rt.config.region : lc, owner_of(c.who), c.now_ms};
+  Bucket b{c.bucket, lc.empty() ? c.rt.config.region : lc, owner_of(c.who), c.now_ms, {}};
+  b.config = new_bucket_config(c, b.owner);
   Bucket existing;
   // ---- checks end; the bucket is created here ----
   St st = c.store.create_bucket(b, &existing);

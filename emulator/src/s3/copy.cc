@@ -34,8 +34,8 @@ CopySource open_copy_source(Ctx& c) {
   if (!version.empty() && version != "null") throw S3Error("NoSuchVersion").with("Key", sk).with("VersionId", version);
   auto bucket = c.store.bucket(sb);
   if (!bucket) throw S3Error("NoSuchBucket").with("BucketName", sb);
-  if (!authorize(Op::kGetObject, c.who, &*bucket, sk)) throw S3Error("AccessDenied");
   auto obj = c.store.object(sb, sk);
+  if (!authorize(c, Op::kGetObject, &*bucket, obj ? &*obj : nullptr)) throw S3Error("AccessDenied");
   if (!obj) throw S3Error("NoSuchKey").with("Key", sk);
   Conditions cond{c.req.header("x-amz-copy-source-if-match"), c.req.header("x-amz-copy-source-if-none-match"),
                   c.req.header("x-amz-copy-source-if-modified-since"),
@@ -60,6 +60,7 @@ void copy_object(Ctx& c) {
   bool replace_meta = directive_is_replace(c.req, "x-amz-metadata-directive");
   bool replace_tags = directive_is_replace(c.req, "x-amz-tagging-directive");
   ObjectMeta requested = meta_from_headers(c.req);
+  NewObjectAccess access = new_object_access(c);
   std::optional<Algo> algo;
   if (auto* a = c.req.header("x-amz-checksum-algorithm")) {
     algo = parse_algo(*a);
@@ -78,6 +79,7 @@ void copy_object(Ctx& c) {
   if (!replace_meta && c.req.has_header("x-amz-storage-class")) meta.storage_class = requested.storage_class;
   meta.tags = replace_tags ? requested.tags : src.obj.meta.tags;
   meta.part_sizes.clear();
+  meta.acl = access.acl;  // a copy never keeps the source's ACL
   meta.checksum_algo.clear();
   meta.checksum_value.clear();
   meta.checksum_type.clear();
@@ -89,7 +91,7 @@ void copy_object(Ctx& c) {
     meta.checksum_value = r.checksum;
     meta.checksum_type = "FULL_OBJECT";
   }
-  Object o{c.bucket, c.key, r.size, quote_etag(r.md5), c.now_ms, r.blob_id, owner_of(c.who), std::move(meta)};
+  Object o{c.bucket, c.key, r.size, quote_etag(r.md5), c.now_ms, r.blob_id, access.owner, std::move(meta)};
   raise(c.store.put_object(o, {}), c);
   XmlDoc doc("CopyObjectResult");
   doc.root.add("LastModified", iso8601_ms(o.last_modified_ms)).add("ETag", o.etag);

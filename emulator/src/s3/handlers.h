@@ -1,6 +1,7 @@
 // What every S3 handler shares: the request context, the handler entry points (one file per
 // operation family) and the small helpers they all use. Handlers throw S3Error for AWS errors.
 #pragma once
+#include <map>
 #include <optional>
 #include <string>
 
@@ -40,6 +41,21 @@ void delete_bucket(Ctx& c);
 void get_bucket_location(Ctx& c);
 // put.cc
 void put_object(Ctx& c);
+// bucket_cors.cc
+void get_bucket_cors(Ctx& c);
+void put_bucket_cors(Ctx& c);
+void delete_bucket_cors(Ctx& c);
+void preflight(Ctx& c);  // OPTIONS
+// CORS headers for an actual (non-preflight) request with an Origin header.
+void add_cors_headers(const Bucket& b, const http::Request& req, http::Response& res);
+// bucket_website.cc
+void get_bucket_website(Ctx& c);
+void put_bucket_website(Ctx& c);
+void delete_bucket_website(Ctx& c);
+// A request to the website endpoint (anonymous; c.bucket and c.key from the Host and path).
+void website_get(Ctx& c);
+// post.cc: browser uploads; authorizes the policy's signer itself.
+void post_object(Ctx& c);
 // get.cc
 void get_object(Ctx& c);  // GET and HEAD
 void get_object_attributes(Ctx& c);
@@ -62,8 +78,38 @@ void abort_multipart_upload(Ctx& c);
 void list_parts(Ctx& c);
 void list_multipart_uploads(Ctx& c);
 
-// service.cc: the one permission check (issue 4 adds ACLs and policies here).
-bool authorize(Op op, const auth::Principal& who, const Bucket* bucket, const std::string& key);
+// access.cc: the one permission check: bucket policy (explicit Deny wins), owner, ACLs, with the
+// public access block applied. obj: the object for object operations (nullptr when missing).
+bool authorize(const Ctx& c, Op op, const Bucket* bucket, const Object* obj);
+// The bucket subresources a new bucket starts with (ownership, public access block, ACL) from
+// x-amz-object-ownership, x-amz-acl / x-amz-grant-* and the --s3-defaults mode.
+std::map<std::string, std::string> new_bucket_config(Ctx& c, const Owner& owner);
+// The owner and serialized ACL a new object gets (PutObject, CopyObject, CreateMultipartUpload)
+// from x-amz-acl / x-amz-grant-* under the bucket's ownership and public access block.
+struct NewObjectAccess {
+  Owner owner;
+  std::string acl;
+};
+NewObjectAccess new_object_access(Ctx& c);
+// The owner of an object completed from an upload whose ACL new_object_access chose.
+Owner completed_owner(const Ctx& c, const std::string& acl);
+// A stored bucket subresource document as the response body (missing_code when it is not set);
+// removing one answers 204 whether or not it was set, as S3 does.
+void reply_config(Ctx& c, const char* key, const char* missing_code, const char* content_type);
+void remove_config(Ctx& c, const char* key);
+// access.cc handlers: ACLs, ownership controls, public access block, bucket policy.
+void get_acl(Ctx& c);  // bucket or object
+void put_acl(Ctx& c);
+void get_ownership_controls(Ctx& c);
+void put_ownership_controls(Ctx& c);
+void delete_ownership_controls(Ctx& c);
+void get_public_access_block(Ctx& c);
+void put_public_access_block(Ctx& c);
+void delete_public_access_block(Ctx& c);
+void get_bucket_policy(Ctx& c);
+void put_bucket_policy(Ctx& c);
+void delete_bucket_policy(Ctx& c);
+void get_bucket_policy_status(Ctx& c);
 
 // copy.cc: the object named by x-amz-copy-source, checked (permission, x-amz-copy-source-if-*)
 // and opened, for CopyObject and UploadPartCopy.

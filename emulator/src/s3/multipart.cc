@@ -56,6 +56,7 @@ std::optional<Algo> upload_algo(const Upload& u) {
 void create_multipart_upload(Ctx& c) {
   Upload u;
   u.meta = meta_from_headers(c.req);
+  u.meta.acl = new_object_access(c).acl;
   if (auto* a = c.req.header("x-amz-checksum-algorithm")) {
     auto algo = parse_algo(*a);
     if (!algo) throw S3Error("InvalidRequest", "Checksum algorithm provided is unsupported. Please try again with any of the valid types: [CRC32, CRC32C, CRC64NVME, SHA1, SHA256]");
@@ -226,8 +227,8 @@ void complete_multipart_upload(Ctx& c) {
   if (!blob) throw S3Error("InternalError", "The object could not be stored");
   uint64_t size = 0;
   for (auto& p : chosen) size += p.size;
-  Object o{c.bucket, c.key, size, "\"" + to_hex(etag_md5.final()) + "-" + n + "\"", c.now_ms, *blob, owner_of(c.who),
-           std::move(meta)};
+  Object o{c.bucket, c.key, size, "\"" + to_hex(etag_md5.final()) + "-" + n + "\"", c.now_ms, *blob,
+           completed_owner(c, meta.acl), std::move(meta)};
   raise(c.store.complete_upload(u.id, o, cond), c);
   XmlDoc out("CompleteMultipartUploadResult");
   std::string host = c.req.header_or("host", "localhost");

@@ -19,11 +19,13 @@ WriteCond write_cond(const http::Request& req) {
 
 void put_object(Ctx& c) {
   ObjectMeta meta = meta_from_headers(c.req);
+  NewObjectAccess access = new_object_access(c);
+  meta.acl = access.acl;
   WriteCond cond = write_cond(c.req);
   ChecksumRequest want = checksum_request(c.req);
   Received r = receive_body(c, kMaxPutSize, want);
   // ---- checks end (the blob is committed, unreferenced); the row switches here ----
-  Object o{c.bucket, c.key, r.size, quote_etag(r.md5), c.now_ms, r.blob_id, owner_of(c.who), std::move(meta)};
+  Object o{c.bucket, c.key, r.size, quote_etag(r.md5), c.now_ms, r.blob_id, access.owner, std::move(meta)};
   if (r.algo != Algo::kNone) {
     o.meta.checksum_algo = algo_name(r.algo);
     o.meta.checksum_value = r.checksum;

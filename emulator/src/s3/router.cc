@@ -1,6 +1,7 @@
 #include "s3/router.h"
 
 #include <array>
+#include <vector>
 
 namespace localaws::s3 {
 
@@ -27,11 +28,34 @@ constexpr std::array kRows = {
     Row{"HEAD", Target::kBucket, "", "", Op::kHeadBucket},
     Row{"DELETE", Target::kBucket, "", "", Op::kDeleteBucket},
     Row{"POST", Target::kBucket, "delete", "", Op::kDeleteObjects},
+    Row{"GET", Target::kBucket, "acl", "", Op::kGetBucketAcl},
+    Row{"PUT", Target::kBucket, "acl", "", Op::kPutBucketAcl},
+    Row{"GET", Target::kBucket, "ownershipControls", "", Op::kGetBucketOwnershipControls},
+    Row{"PUT", Target::kBucket, "ownershipControls", "", Op::kPutBucketOwnershipControls},
+    Row{"DELETE", Target::kBucket, "ownershipControls", "", Op::kDeleteBucketOwnershipControls},
+    Row{"GET", Target::kBucket, "publicAccessBlock", "", Op::kGetPublicAccessBlock},
+    Row{"PUT", Target::kBucket, "publicAccessBlock", "", Op::kPutPublicAccessBlock},
+    Row{"DELETE", Target::kBucket, "publicAccessBlock", "", Op::kDeletePublicAccessBlock},
+    Row{"GET", Target::kBucket, "policyStatus", "", Op::kGetBucketPolicyStatus},
+    Row{"GET", Target::kBucket, "policy", "", Op::kGetBucketPolicy},
+    Row{"PUT", Target::kBucket, "policy", "", Op::kPutBucketPolicy},
+    Row{"DELETE", Target::kBucket, "policy", "", Op::kDeleteBucketPolicy},
+    Row{"GET", Target::kBucket, "cors", "", Op::kGetBucketCors},
+    Row{"PUT", Target::kBucket, "cors", "", Op::kPutBucketCors},
+    Row{"DELETE", Target::kBucket, "cors", "", Op::kDeleteBucketCors},
+    Row{"GET", Target::kBucket, "website", "", Op::kGetBucketWebsite},
+    Row{"PUT", Target::kBucket, "website", "", Op::kPutBucketWebsite},
+    Row{"DELETE", Target::kBucket, "website", "", Op::kDeleteBucketWebsite},
+    Row{"OPTIONS", Target::kBucket, "", "", Op::kPreflight},
+    Row{"OPTIONS", Target::kObject, "", "", Op::kPreflight},
     Row{"GET", Target::kBucket, "", "", Op::kListObjects},
+    Row{"POST", Target::kBucket, "", "", Op::kPostObject},
     Row{"PUT", Target::kObject, "tagging", "", Op::kPutObjectTagging},
     Row{"GET", Target::kObject, "tagging", "", Op::kGetObjectTagging},
     Row{"DELETE", Target::kObject, "tagging", "", Op::kDeleteObjectTagging},
     Row{"GET", Target::kObject, "attributes", "", Op::kGetObjectAttributes},
+    Row{"GET", Target::kObject, "acl", "", Op::kGetObjectAcl},
+    Row{"PUT", Target::kObject, "acl", "", Op::kPutObjectAcl},
     Row{"POST", Target::kObject, "uploads", "", Op::kCreateMultipartUpload},
     Row{"PUT", Target::kObject, "uploadId", "x-amz-copy-source", Op::kUploadPartCopy},
     Row{"PUT", Target::kObject, "uploadId", "", Op::kUploadPart},
@@ -47,10 +71,10 @@ constexpr std::array kRows = {
 
 // S3 subresources and operation keywords that localaws does not build yet. A request naming one
 // must not fall through to the plain operation (a GET ?versioning is not a ListObjects).
-constexpr std::array<const char*, 30> kUnbuilt = {
-    "acl",          "policy",         "policyStatus",     "cors",           "versioning",  "versions",
-    "lifecycle",    "website",        "logging",          "notification",   "replication", "encryption",
-    "tagging",      "ownershipControls", "publicAccessBlock", "requestPayment", "accelerate", "analytics",
+constexpr std::array<const char*, 23> kUnbuilt = {
+    "versioning",     "versions",
+    "lifecycle",    "logging",          "notification",   "replication", "encryption",
+    "tagging",      "requestPayment", "accelerate", "analytics",
     "inventory",    "metrics",        "intelligent-tiering", "object-lock", "legal-hold",  "retention",
     "restore",      "select",         "torrent",          "session",        "renameObject", "metadataTable",
 };
@@ -107,6 +131,28 @@ const char* op_name(Op op) {
     case Op::kCompleteMultipartUpload: return "CompleteMultipartUpload";
     case Op::kAbortMultipartUpload: return "AbortMultipartUpload";
     case Op::kListParts: return "ListParts";
+    case Op::kGetBucketAcl: return "GetBucketAcl";
+    case Op::kPutBucketAcl: return "PutBucketAcl";
+    case Op::kGetObjectAcl: return "GetObjectAcl";
+    case Op::kPutObjectAcl: return "PutObjectAcl";
+    case Op::kGetBucketOwnershipControls: return "GetBucketOwnershipControls";
+    case Op::kPutBucketOwnershipControls: return "PutBucketOwnershipControls";
+    case Op::kDeleteBucketOwnershipControls: return "DeleteBucketOwnershipControls";
+    case Op::kGetPublicAccessBlock: return "GetPublicAccessBlock";
+    case Op::kPutPublicAccessBlock: return "PutPublicAccessBlock";
+    case Op::kDeletePublicAccessBlock: return "DeletePublicAccessBlock";
+    case Op::kGetBucketPolicy: return "GetBucketPolicy";
+    case Op::kPutBucketPolicy: return "PutBucketPolicy";
+    case Op::kDeleteBucketPolicy: return "DeleteBucketPolicy";
+    case Op::kGetBucketPolicyStatus: return "GetBucketPolicyStatus";
+    case Op::kPostObject: return "PostObject";
+    case Op::kGetBucketCors: return "GetBucketCors";
+    case Op::kPutBucketCors: return "PutBucketCors";
+    case Op::kDeleteBucketCors: return "DeleteBucketCors";
+    case Op::kPreflight: return "PreflightRequest";
+    case Op::kGetBucketWebsite: return "GetBucketWebsite";
+    case Op::kPutBucketWebsite: return "PutBucketWebsite";
+    case Op::kDeleteBucketWebsite: return "DeleteBucketWebsite";
     case Op::kNotImplemented: return "NotImplemented";
     case Op::kMethodNotAllowed: return "MethodNotAllowed";
   }
@@ -152,6 +198,32 @@ bool split_path(std::string_view raw_path, std::string& bucket, std::string& key
   bucket = std::move(*db);
   key = std::move(*dk);
   return true;
+}
+
+std::string host_bucket(std::string_view host, std::string_view domain) {
+  if (!host.empty() && host.front() == '[') return "";  // an IPv6 literal
+  std::string h = to_lower(host);
+  if (auto colon = h.rfind(':'); colon != std::string::npos) h.resize(colon);
+  std::vector<std::string> suffixes = {".s3.localhost", ".localhost", ".s3.amazonaws.com"};
+  if (!domain.empty()) {
+    suffixes.insert(suffixes.begin(), "." + std::string(domain));
+    suffixes.insert(suffixes.begin(), ".s3." + std::string(domain));
+  }
+  for (auto& suf : suffixes) {
+    if (h.size() > suf.size() && h.compare(h.size() - suf.size(), suf.size(), suf) == 0) {
+      std::string b = h.substr(0, h.size() - suf.size());
+      if (b == "s3") return "";  // s3.localhost itself is path style
+      return b;
+    }
+  }
+  // Regional AWS endpoints: bucket.s3.<region>.amazonaws.com.
+  const std::string aws = ".amazonaws.com";
+  if (h.size() > aws.size() && h.compare(h.size() - aws.size(), aws.size(), aws) == 0) {
+    std::string rest = h.substr(0, h.size() - aws.size());
+    auto p = rest.rfind(".s3.");
+    if (p != std::string::npos && p > 0) return rest.substr(0, p);
+  }
+  return "";
 }
 
 }  // namespace localaws::s3

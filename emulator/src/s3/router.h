@@ -34,6 +34,28 @@ enum class Op {
   kCompleteMultipartUpload,
   kAbortMultipartUpload,
   kListParts,
+  kGetBucketAcl,
+  kPutBucketAcl,
+  kGetObjectAcl,
+  kPutObjectAcl,
+  kGetBucketOwnershipControls,
+  kPutBucketOwnershipControls,
+  kDeleteBucketOwnershipControls,
+  kGetPublicAccessBlock,
+  kPutPublicAccessBlock,
+  kDeletePublicAccessBlock,
+  kGetBucketPolicy,
+  kPutBucketPolicy,
+  kDeleteBucketPolicy,
+  kGetBucketPolicyStatus,
+  kPostObject,
+  kGetBucketCors,
+  kPutBucketCors,
+  kDeleteBucketCors,
+  kPreflight,
+  kGetBucketWebsite,
+  kPutBucketWebsite,
+  kDeleteBucketWebsite,
   kNotImplemented,    // a known S3 subresource or operation localaws does not build (yet)
   kMethodNotAllowed,  // no operation for this method on this resource
 };
@@ -61,5 +83,10 @@ inline Route route(const http::Request& req, bool has_bucket, bool has_key) {
 // "/bucket/key" from the raw (percent-encoded) path. '+' decodes to a space as S3 does. Returns
 // false on a malformed escape or a name that does not decode to UTF-8.
 bool split_path(std::string_view raw_path, std::string& bucket, std::string& key);
+
+// The bucket named by a virtual-hosted Host header ("photos.s3.localhost:4566",
+// "photos.localhost", "my.dotted.bucket.s3.<domain>", "photos.s3.us-east-1.amazonaws.com"), or ""
+// for path-style requests. domain: the extra configured domain (--s3-domain), may be empty.
+std::string host_bucket(std::string_view host, std::string_view domain);
 
 }  // namespace localaws::s3

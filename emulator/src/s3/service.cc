@@ -4,20 +4,13 @@
 
 #include "common/log.h"
 #include "common/time.h"
+#include "s3/acl.h"
 #include "s3/handlers.h"
+#include "s3/website.h"
 #include "server/runtime.h"
 
 namespace localaws {
 namespace s3 {
-
-// The one permission check. Issue 4 extends it with ACLs and bucket policies; for now the owner
-// account may do everything with its buckets and anonymous principals nothing.
-bool authorize(Op op, const auth::Principal& who, const Bucket* bucket, const std::string& key) {
-  (void)key;
-  if (who.anonymous) return false;
-  if (op == Op::kListBuckets || op == Op::kCreateBucket) return true;
-  return bucket && bucket->owner.account == who.account_id;
-}
 
 namespace {
 
@@ -31,13 +24,29 @@ class S3Service : public Service {
     std::string bucket, key;
     Route r{Op::kMethodNotAllowed, "Unknown"};
     try {
-      if (!split_path(req.raw_path, bucket, key)) throw S3Error("InvalidURI");
+      bool path_form = false;
+      std::string site = website_bucket(req.header_or("host"), path_form);
+      if (!site.empty() || path_form) {
+        // The website endpoint: anonymous whatever the request carries.
+        if (path_form ? !split_path(req.raw_path, bucket, key) : !split_key_path(req.raw_path, key))
+          throw S3Error("InvalidURI");
+        if (!site.empty()) bucket = site;
+        res.operation = "WebsiteGet";
+        static const auth::Principal kAnonymous;
+        Ctx c{rt_, store_, req, res, kAnonymous, Op::kGetObject, bucket, key, std::nullopt, now_ms()};
+        return website_get(c);
+      }
+      if (!split_request(req, bucket, key)) throw S3Error("InvalidURI");
       r = route(req, !bucket.empty(), !key.empty());
       res.operation = r.name;
       Ctx c{rt_, store_, req, res, who, r.op, bucket, key, std::nullopt, now_ms()};
       dispatch(c, r);
     } catch (const S3Error& e) {
       render_error(e, req.method, req.request_id, res);
+    }
+    // A browser's actual request gets the CORS headers of the rule that allows it, errors too.
+    if (!bucket.empty() && r.op != Op::kPreflight && req.header("origin")) {
+      if (auto b = store_.bucket(bucket)) add_cors_headers(*b, req, res);
     }
   }
 
@@ -56,6 +65,24 @@ class S3Service : public Service {
   void collect_live_blobs(std::unordered_set<std::string>& out) override { store_.collect_blobs(out); }
 
  private:
+  // Virtual-hosted requests name the bucket in the Host header and the key in the whole path;
+  // the rest are path style. (Auth signed req.raw_path as sent either way.)
+  // The whole path as the key (virtual-hosted and website requests).
+  static bool split_key_path(std::string_view raw_path, std::string& key) {
+    if (!raw_path.empty() && raw_path[0] == '/') raw_path.remove_prefix(1);
+    auto k = uri_decode(raw_path, true);
+    if (!k) return false;
+    key = std::move(*k);
+    return true;
+  }
+
+  bool split_request(const http::Request& req, std::string& bucket, std::string& key) {
+    std::string hb = host_bucket(req.header_or("host", ""), rt_.config.s3_domain);
+    if (hb.empty()) return split_path(req.raw_path, bucket, key);
+    bucket = hb;
+    return split_key_path(req.raw_path, key);
+  }
+
   void dispatch(Ctx& c, const Route& r) {
     if (r.op == Op::kNotImplemented) {
       throw S3Error("NotImplemented", "The " + r.name + " operation is not implemented by localaws")
@@ -73,8 +100,12 @@ class S3Service : public Service {
         throw S3Error("NoSuchBucket").with("BucketName", c.bucket);
       }
     }
-    if (!authorize(c.op, c.who, c.bkt ? &*c.bkt : nullptr, c.key)) throw S3Error("AccessDenied");
     if (!c.key.empty()) check_key(c.key);
+    std::optional<Object> obj;
+    if (need_of(c.op).on_object) obj = store_.object(c.bucket, c.key);
+    // POST Object authorizes its policy's signer; a preflight carries no identity (CORS rules decide).
+    if (c.op != Op::kPostObject && c.op != Op::kPreflight && !authorize(c, c.op, c.bkt ? &*c.bkt : nullptr, obj ? &*obj : nullptr))
+      throw S3Error("AccessDenied");
     switch (c.op) {
       case Op::kListBuckets: return list_buckets(c);
       case Op::kCreateBucket: return create_bucket(c);
@@ -86,6 +117,14 @@ class S3Service : public Service {
       case Op::kListMultipartUploads: return list_multipart_uploads(c);
       case Op::kDeleteObjects: return delete_objects(c);
       case Op::kPutObject: return put_object(c);
+      case Op::kPostObject: return post_object(c);
+      case Op::kGetBucketCors: return get_bucket_cors(c);
+      case Op::kPutBucketCors: return put_bucket_cors(c);
+      case Op::kDeleteBucketCors: return delete_bucket_cors(c);
+      case Op::kPreflight: return preflight(c);
+      case Op::kGetBucketWebsite: return get_bucket_website(c);
+      case Op::kPutBucketWebsite: return put_bucket_website(c);
+      case Op::kDeleteBucketWebsite: return delete_bucket_website(c);
       case Op::kCopyObject: return copy_object(c);
       case Op::kGetObject:
       case Op::kHeadObject: return get_object(c);
@@ -100,6 +139,20 @@ class S3Service : public Service {
       case Op::kCompleteMultipartUpload: return complete_multipart_upload(c);
       case Op::kAbortMultipartUpload: return abort_multipart_upload(c);
       case Op::kListParts: return list_parts(c);
+      case Op::kGetBucketAcl:
+      case Op::kGetObjectAcl: return get_acl(c);
+      case Op::kPutBucketAcl:
+      case Op::kPutObjectAcl: return put_acl(c);
+      case Op::kGetBucketOwnershipControls: return get_ownership_controls(c);
+      case Op::kPutBucketOwnershipControls: return put_ownership_controls(c);
+      case Op::kDeleteBucketOwnershipControls: return delete_ownership_controls(c);
+      case Op::kGetPublicAccessBlock: return get_public_access_block(c);
+      case Op::kPutPublicAccessBlock: return put_public_access_block(c);
+      case Op::kDeletePublicAccessBlock: return delete_public_access_block(c);
+      case Op::kGetBucketPolicy: return get_bucket_policy(c);
+      case Op::kPutBucketPolicy: return put_bucket_policy(c);
+      case Op::kDeleteBucketPolicy: return delete_bucket_policy(c);
+      case Op::kGetBucketPolicyStatus: return get_bucket_policy_status(c);
       case Op::kNotImplemented:
       case Op::kMethodNotAllowed: break;
     }

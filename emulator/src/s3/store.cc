@@ -24,7 +24,20 @@ const std::vector<std::string> kSchema = {
     "CREATE TABLE s3_parts(upload_id TEXT NOT NULL, part_number INTEGER NOT NULL, size INTEGER NOT NULL,"
     " etag TEXT NOT NULL, blob_id TEXT NOT NULL, last_modified_ms INTEGER NOT NULL, checksum TEXT NOT NULL,"
     " PRIMARY KEY(upload_id, part_number)) WITHOUT ROWID;",
+    // 2: bucket subresources (ACL, ownership, public access block, policy ...) as one JSON object.
+    "ALTER TABLE s3_buckets ADD COLUMN config TEXT NOT NULL DEFAULT '{}';",
 };
+
+std::string config_json(const std::map<std::string, std::string>& m) { return json(m).dump(); }
+std::map<std::string, std::string> json_config(const std::string& s) {
+  json j = json::parse(s, nullptr, false);
+  std::map<std::string, std::string> m;
+  if (!j.is_object()) return m;
+  for (auto& [k, v] : j.items()) {
+    if (v.is_string()) m[k] = v.get<std::string>();
+  }
+  return m;
+}
 
 json pairs_json(const Pairs& p) {
   json a = json::array();
@@ -155,6 +168,7 @@ std::string ObjectMeta::to_json() const {
   json j = {{"h", pairs_json(headers)}, {"u", pairs_json(user)}, {"t", pairs_json(tags)}, {"sc", storage_class}};
   if (!checksum_algo.empty()) j["ca"] = checksum_algo, j["cv"] = checksum_value, j["ct"] = checksum_type;
   if (!part_sizes.empty()) j["ps"] = part_sizes;
+  if (!acl.empty()) j["acl"] = acl;
   return j.dump();
 }
 
@@ -170,6 +184,7 @@ ObjectMeta ObjectMeta::from_json(const std::string& s) {
   m.checksum_value = j.value("cv", "");
   m.checksum_type = j.value("ct", "");
   if (j.contains("ps")) m.part_sizes = j["ps"].get<std::vector<uint64_t>>();
+  m.acl = j.value("acl", "");
   return m;
 }
 
@@ -188,13 +203,14 @@ St Store::create_bucket(const Bucket& b, Bucket* existing) {
     auto& q = c.prepare("SELECT region, owner_id, owner_name, owner_account, created_ms FROM s3_buckets WHERE name = ?");
     q.bind(1, b.name);
     if (q.step()) {
-      if (existing) *existing = {b.name, q.col_text(0), {q.col_text(1), q.col_text(2), q.col_text(3)}, q.col_int(4)};
+      if (existing) *existing = {b.name, q.col_text(0), {q.col_text(1), q.col_text(2), q.col_text(3)}, q.col_int(4), {}};
       q.reset();
       return St::kExists;
     }
     auto& st = c.prepare(
-        "INSERT INTO s3_buckets(name, region, owner_id, owner_name, owner_account, created_ms) VALUES(?,?,?,?,?,?)");
-    st.bind_all(b.name, b.region, b.owner.id, b.owner.name, b.owner.account, b.created_ms);
+        "INSERT INTO s3_buckets(name, region, owner_id, owner_name, owner_account, created_ms, config)"
+        " VALUES(?,?,?,?,?,?,?)");
+    st.bind_all(b.name, b.region, b.owner.id, b.owner.name, b.owner.account, b.created_ms, config_json(b.config));
     st.run();
     return St::kOk;
   });
@@ -202,10 +218,11 @@ St Store::create_bucket(const Bucket& b, Bucket* existing) {
 
 std::optional<Bucket> Store::bucket(const std::string& name) {
   return db_.read([&](Connection& c) -> std::optional<Bucket> {
-    auto& q = c.prepare("SELECT region, owner_id, owner_name, owner_account, created_ms FROM s3_buckets WHERE name = ?");
+    auto& q = c.prepare(
+        "SELECT region, owner_id, owner_name, owner_account, created_ms, config FROM s3_buckets WHERE name = ?");
     q.bind(1, name);
     if (!q.step()) return std::nullopt;
-    Bucket b{name, q.col_text(0), {q.col_text(1), q.col_text(2), q.col_text(3)}, q.col_int(4)};
+    Bucket b{name, q.col_text(0), {q.col_text(1), q.col_text(2), q.col_text(3)}, q.col_int(4), json_config(q.col_text(5))};
     q.reset();
     return b;
   });
@@ -221,7 +238,7 @@ std::vector<Bucket> Store::list_buckets(const std::string& account, const std::s
     q.bind(1, account).bind(2, after).bind(3, static_cast<int64_t>(prefix.size())).bind(4, prefix);
     q.bind(5, static_cast<int64_t>(limit));
     while (q.step()) {
-      out.push_back({q.col_text(0), q.col_text(1), {q.col_text(2), q.col_text(3), q.col_text(4)}, q.col_int(5)});
+      out.push_back({q.col_text(0), q.col_text(1), {q.col_text(2), q.col_text(3), q.col_text(4)}, q.col_int(5), {}});
     }
     return out;
   });
@@ -274,12 +291,35 @@ St Store::delete_object(const std::string& bucket, const std::string& key) {
   return st;
 }
 
+St Store::set_bucket_config(const std::string& name, const std::string& key, const std::optional<std::string>& value) {
+  return db_.write([&](Connection& c) {
+    auto& q = c.prepare("SELECT config FROM s3_buckets WHERE name = ?");
+    q.bind(1, name);
+    if (!q.step()) return St::kNoSuchBucket;
+    auto m = json_config(q.col_text(0));
+    q.reset();
+    if (value) m[key] = *value;
+    else m.erase(key);
+    c.prepare("UPDATE s3_buckets SET config = ? WHERE name = ?").bind(1, config_json(m)).bind(2, name).run();
+    return St::kOk;
+  });
+}
+
 St Store::set_tags(const std::string& bucket, const std::string& key, const Pairs& tags) {
+  return update_meta(bucket, key, [&](ObjectMeta& m) { m.tags = tags; });
+}
+
+St Store::set_object_acl(const std::string& bucket, const std::string& key, const std::string& acl) {
+  return update_meta(bucket, key, [&](ObjectMeta& m) { m.acl = acl; });
+}
+
+template <typename F>
+St Store::update_meta(const std::string& bucket, const std::string& key, F&& change) {
   return db_.write([&](Connection& c) {
     if (!bucket_exists(c, bucket)) return St::kNoSuchBucket;
     auto cur = find_object(c, bucket, key);
     if (!cur) return St::kNoSuchKey;
-    cur->meta.tags = tags;
+    change(cur->meta);
     c.prepare("UPDATE s3_objects SET meta = ? WHERE bucket = ? AND key = ?")
         .bind(1, cur->meta.to_json())
         .bind(2, bucket)

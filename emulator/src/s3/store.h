@@ -4,6 +4,7 @@
 // then on; it is removed when the call fails, and the blob it replaces is removed after commit.
 #pragma once
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <unordered_set>
@@ -30,6 +31,13 @@ struct Bucket {
   std::string region;
   Owner owner;
   int64_t created_ms = 0;
+  // Subresource documents by name ("acl", "ownership", "pab", "policy" ...), serialized by their
+  // owners (s3/acl.h, s3/policy.h): the store keeps them, it does not read them.
+  std::map<std::string, std::string> config;
+  const std::string* get(const std::string& name) const {
+    auto it = config.find(name);
+    return it == config.end() ? nullptr : &it->second;
+  }
 };
 
 // Everything about an object besides its bytes, stored as one JSON column.
@@ -42,6 +50,7 @@ struct ObjectMeta {
   std::string checksum_value;  // base64 (composite: "<b64>-N")
   std::string checksum_type;   // FULL_OBJECT or COMPOSITE
   std::vector<uint64_t> part_sizes;  // multipart objects: size of each part, in order
+  std::string acl;                   // serialized s3::Acl ("" = private to the owner)
   std::string to_json() const;
   static ObjectMeta from_json(const std::string& s);
 };
@@ -110,6 +119,8 @@ class Store {
                                    size_t limit);
   // kOk, kNoSuchBucket, kNotEmpty (objects or in-progress uploads).
   St delete_bucket(const std::string& name);
+  // Sets (or with nullopt removes) one subresource document. kOk, kNoSuchBucket.
+  St set_bucket_config(const std::string& name, const std::string& key, const std::optional<std::string>& value);
 
   // Objects.
   std::optional<Object> object(const std::string& bucket, const std::string& key);
@@ -118,6 +129,7 @@ class Store {
   // kOk (deleted or already missing), kNoSuchBucket.
   St delete_object(const std::string& bucket, const std::string& key);
   St set_tags(const std::string& bucket, const std::string& key, const Pairs& tags);
+  St set_object_acl(const std::string& bucket, const std::string& key, const std::string& acl);
   ListPage list_objects(const std::string& bucket, const ListQuery& q);
 
   // Multipart uploads.
@@ -135,6 +147,8 @@ class Store {
   void reset();
 
  private:
+  template <typename F>
+  St update_meta(const std::string& bucket, const std::string& key, F&& change);
   storage::Database& db_;
   storage::BlobStore& blobs_;
 };

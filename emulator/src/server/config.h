@@ -26,6 +26,12 @@ struct Config {
   // otherwise reset or restore everyone's data.
   std::string control_token;
   double ttl_interval = 60;  // seconds between DynamoDB time-to-live sweeps
+  // S3 bucket defaults: false = AWS since April 2023 (Block Public Access on, ACLs disabled);
+  // true (--s3-defaults legacy) = before (ACLs on, no public access block).
+  bool s3_legacy_defaults = false;
+  // Extra domain for virtual-hosted S3 requests (<bucket>.<domain>, <bucket>.s3.<domain>) besides
+  // localhost and amazonaws.com.
+  std::string s3_domain;
 };
 
 }  // namespace localaws

@@ -228,6 +228,11 @@ void Server::install_routes() {
     // The raw body is owned here, not by req: auth may replace req.body (see BorrowedBody).
     std::unique_ptr<ReaderBody> raw;
     http::Request req = to_request(hreq, reader, raw);
+    // cpp-httplib parses multipart/form-data bodies itself (and calls a form-part callback we do
+    // not give, throwing bad_function_call): S3's POST Object reads the raw stream, so the library
+    // must not know the type. req keeps the header.
+    if (starts_with(to_lower(hreq.get_header_value("Content-Type")), "multipart/form-data"))
+      mreq.headers.erase("Content-Type");
     http::Response res;
     Service* svc = nullptr;
     auth::Principal principal;

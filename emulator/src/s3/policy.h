@@ -1,0 +1,36 @@
+// Bucket policies as pure code: validation of the JSON document and evaluation of one request
+// (principal, action, resource) against it. Unit tested in tests/unit/s3_policy_test.cc.
+// Supported: Effect Allow/Deny; Principal "*", {"AWS": "*" | account id | arn:aws:iam::<id>:...},
+// {"CanonicalUser": id}; Action/NotAction with * and ? wildcards; Resource/NotResource ARNs with
+// wildcards. Statements carrying a Condition are kept but never match (localaws does not evaluate
+// condition keys), which makes them neither grant nor deny.
+#pragma once
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace localaws::s3 {
+
+// nullopt when valid, else MalformedPolicy's message. bucket: the policy must name only it.
+std::optional<std::string> policy_error(std::string_view text, const std::string& bucket);
+
+enum class Effect { kNone, kAllow, kDeny };
+
+struct PolicyCaller {
+  bool anonymous = true;
+  std::string account_id;
+  std::string canonical_id;
+};
+
+// The combined effect of the statements that match: any matching Deny wins, then any Allow.
+Effect evaluate_policy(std::string_view text, const PolicyCaller& who, std::string_view action,
+                       std::string_view resource);
+
+// A policy is public when an Allow statement without conditions names every principal
+// (https://docs.aws.amazon.com/AmazonS3/latest/userguide/access-control-block-public-access.html#access-control-block-public-access-policy-status).
+bool policy_is_public(std::string_view text);
+
+// Glob match with '*' (any run) and '?' (one character); case-insensitive when asked.
+bool wildcard_match(std::string_view pattern, std::string_view s, bool ignore_case);
+
+}  // namespace localaws::s3

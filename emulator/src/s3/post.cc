@@ -1,0 +1,226 @@
+// POST Object: browser uploads with an HTML form (boto3's generate_presigned_post). The form's
+// policy document is verified (SigV4 or SigV2 signature, expiration, every condition), then the
+// file is stored like a PutObject by the account that signed the policy.
+// https://docs.aws.amazon.com/AmazonS3/latest/API/sigv4-HTTPPOSTConstructPolicy.html
+#include <nlohmann/json.hpp>
+#include <set>
+
+#include "auth/sigv2.h"
+#include "auth/sigv4.h"
+#include "common/crypto.h"
+#include "common/strings.h"
+#include "common/time.h"
+#include "s3/form.h"
+#include "s3/handlers.h"
+#include "server/runtime.h"
+
+namespace localaws::s3 {
+
+using nlohmann::json;
+
+namespace {
+
+struct Form {
+  std::map<std::string, std::string> fields;  // lower-case names
+  std::string filename;
+  const std::string* get(const std::string& n) const {
+    auto it = fields.find(n);
+    return it == fields.end() ? nullptr : &it->second;
+  }
+};
+
+S3Error policy_failed(const std::string& why) { return S3Error("AccessDenied", "Invalid according to Policy: " + why); }
+
+// The principal that signed the form's policy. Throws when the signature is wrong.
+auth::Principal form_signer(const Ctx& c, const Form& f, const std::string& policy) {
+  bool v4 = f.get("x-amz-signature") != nullptr;
+  std::string key;
+  if (v4) {
+    auth::sigv4::Credential cred;
+    if (!f.get("x-amz-credential") || !auth::sigv4::parse_credential(*f.get("x-amz-credential"), cred) ||
+        !f.get("x-amz-algorithm") || *f.get("x-amz-algorithm") != "AWS4-HMAC-SHA256")
+      throw S3Error("InvalidArgument", "Form field x-amz-credential or x-amz-algorithm is missing or invalid")
+          .with("ArgumentName", "x-amz-credential");
+    key = cred.access_key;
+    auto* account = c.rt.accounts.by_access_key(key);
+    if (account && c.rt.config.auth_mode != auth::Mode::kOff) {
+      std::string sk = auth::sigv4::derive_signing_key(account->secret_access_key, cred.date, cred.region, cred.service);
+      if (!auth::sigv4::signatures_equal(auth::sigv4::signature(sk, policy), *f.get("x-amz-signature")))
+        throw S3Error("SignatureDoesNotMatch");
+    }
+  } else {
+    if (!f.get("awsaccesskeyid") || !f.get("signature"))
+      throw S3Error("InvalidArgument", "Bucket POST must contain a field named 'AWSAccessKeyId'.")
+          .with("ArgumentName", "AWSAccessKeyId");
+    key = *f.get("awsaccesskeyid");
+    auto* account = c.rt.accounts.by_access_key(key);
+    if (account && c.rt.config.auth_mode != auth::Mode::kOff &&
+        auth::sigv2::sign(account->secret_access_key, policy) != *f.get("signature"))
+      throw S3Error("SignatureDoesNotMatch");
+  }
+  auto* account = c.rt.accounts.by_access_key(key);
+  if (!account && c.rt.config.auth_mode == auth::Mode::kStrict) throw S3Error("InvalidAccessKeyId").with("AWSAccessKeyId", key);
+  return auth::Principal::from(account ? *account : c.rt.accounts.default_account(), key);
+}
+
+// Checks the policy's expiration and conditions against the form; returns content-length-range.
+std::pair<uint64_t, uint64_t> check_policy(const Ctx& c, const Form& f, const std::string& policy_b64) {
+  std::string text;
+  if (!base64_decode(policy_b64, text)) throw S3Error("InvalidPolicyDocument", "Invalid Policy: Invalid JSON.");
+  json doc = json::parse(text, nullptr, false);
+  if (!doc.is_object() || !doc.contains("conditions") || !doc["conditions"].is_array())
+    throw S3Error("InvalidPolicyDocument", "Invalid Policy: Invalid JSON.");
+  auto exp = parse_iso8601(doc.value("expiration", ""));
+  if (!exp) throw S3Error("InvalidPolicyDocument", "Invalid Policy: Invalid 'expiration' value.");
+  if (*exp < c.now_ms / 1000) throw policy_failed("Policy expired.");
+  std::pair<uint64_t, uint64_t> range{0, kMaxPutSize};
+  std::set<std::string> covered = {"bucket"};
+  auto value_of = [&](std::string name) -> std::string {
+    name = to_lower(name);
+    if (name == "bucket") return c.bucket;
+    auto* v = f.get(name);
+    return v ? *v : "";
+  };
+  for (auto& cond : doc["conditions"]) {
+    if (cond.is_object()) {
+      for (auto& [k, v] : cond.items()) {
+        covered.insert(to_lower(k));
+        if (!v.is_string() || value_of(k) != v.get<std::string>())
+          throw policy_failed("Policy Condition failed: [\"eq\", \"$" + k + "\", " + v.dump() + "]");
+      }
+      continue;
+    }
+    if (!cond.is_array() || cond.size() != 3 || !cond[0].is_string())
+      throw S3Error("InvalidPolicyDocument", "Invalid Policy: Invalid Simple-Condition.");
+    std::string op = to_lower(cond[0].get<std::string>());
+    if (op == "content-length-range") {
+      if (!cond[1].is_number_unsigned() || !cond[2].is_number_unsigned())
+        throw S3Error("InvalidPolicyDocument", "Invalid Policy: Invalid content-length-range.");
+      range = {cond[1].get<uint64_t>(), cond[2].get<uint64_t>()};
+      continue;
+    }
+    if (!cond[1].is_string() || !cond[2].is_string() || cond[1].get<std::string>().rfind("$", 0) != 0)
+      throw S3Error("InvalidPolicyDocument", "Invalid Policy: Invalid Simple-Condition.");
+    std::string field = cond[1].get<std::string>().substr(1);
+    covered.insert(to_lower(field));
+    std::string want = cond[2].get<std::string>(), have = value_of(field);
+    bool ok = op == "eq" ? have == want : op == "starts-with" ? starts_with(have, want) : false;
+    if (op != "eq" && op != "starts-with") throw S3Error("InvalidPolicyDocument", "Invalid Policy: Invalid condition.");
+    if (!ok) throw policy_failed("Policy Condition failed: " + cond.dump());
+  }
+  // Every form field must be covered by a condition, except these.
+  for (auto& [name, v] : f.fields) {
+    if (covered.count(name) || name == "policy" || name == "x-amz-signature" || name == "signature" ||
+        name == "awsaccesskeyid" || starts_with(name, "x-ignore-"))
+      continue;
+    throw policy_failed("Extra input fields: " + name);
+  }
+  return range;
+}
+
+// The form fields S3 reads as the headers of a PutObject.
+http::HeaderList form_headers(const Form& f) {
+  http::HeaderList h;
+  for (auto& [name, v] : f.fields) {
+    if (name == "acl") h.emplace_back("x-amz-acl", v);
+    else if (name == "content-type" || name == "cache-control" || name == "content-disposition" ||
+             name == "content-encoding" || name == "expires" || starts_with(name, "x-amz-meta-") ||
+             starts_with(name, "x-amz-grant-") || name == "x-amz-storage-class")
+      h.emplace_back(name, v);
+  }
+  return h;
+}
+
+}  // namespace
+
+void post_object(Ctx& c) {
+  std::string boundary = form_boundary(c.req.header_or("content-type"));
+  if (boundary.empty())
+    throw S3Error("PreconditionFailed").with("Condition", "Bucket POST must be of the enclosure-type multipart/form-data");
+  auto writer = c.rt.blobs->create();
+  Digest md5(Digest::Kind::kMd5);
+  bool io_failed = false;
+  Form form;
+  FormReader reader(boundary, {[&](const std::string& filename, const std::string&) {
+                                 form.filename = filename;
+                                 return true;
+                               },
+                               [&](const char* d, size_t n) {
+                                 if (writer->size() + n > kMaxPutSize) return false;
+                                 md5.update(d, n);
+                                 if (!writer->write(d, n)) io_failed = true;
+                                 return !io_failed;
+                               }});
+  bool malformed = false;
+  auto err = c.req.body->read([&](const char* d, size_t n) {
+    if (reader.feed(d, n)) return true;
+    malformed = true;
+    return false;
+  });
+  if (malformed) c.res.close_connection = true;
+  if (io_failed) throw S3Error("InternalError", "The server could not store the object (disk full?)");
+  if (err && !err->is_aborted()) body_failed(c, *err);
+  if (malformed || !reader.complete())
+    throw S3Error("MalformedPOSTRequest", "The body of your POST request is not well-formed multipart/form-data.");
+  for (auto& [k, v] : reader.fields()) form.fields[to_lower(k)] = v;
+
+  auto* key_field = form.get("key");
+  if (!key_field)
+    throw S3Error("InvalidArgument", "Bucket POST must contain a field named 'key'.  If it is specified, please check the order of the fields.")
+        .with("ArgumentName", "key");
+  std::string key = *key_field;
+  if (auto p = key.find("${filename}"); p != std::string::npos) key.replace(p, 11, form.filename);
+  std::pair<uint64_t, uint64_t> range{0, kMaxPutSize};
+  auth::Principal signer;  // anonymous without a policy
+  if (auto* policy = form.get("policy")) {
+    signer = form_signer(c, form, *policy);
+    range = check_policy(c, form, *policy);
+  }
+  if (writer->size() < range.first) throw S3Error("EntityTooSmall").with("MinSizeAllowed", std::to_string(range.first));
+  if (writer->size() > range.second) throw S3Error("EntityTooLarge").with("MaxSizeAllowed", std::to_string(range.second));
+  Ctx pc{c.rt, c.store, c.req, c.res, signer, Op::kPutObject, c.bucket, key, c.bkt, c.now_ms};
+  check_key(key);
+  if (!authorize(pc, Op::kPutObject, &*c.bkt, nullptr)) throw S3Error("AccessDenied");
+  // The form's fields act as the PutObject's headers.
+  http::HeaderList saved = form_headers(form);
+  std::swap(saved, c.req.headers);
+  ObjectMeta meta;
+  NewObjectAccess access;
+  try {
+    meta = meta_from_headers(c.req);
+    access = new_object_access(pc);
+  } catch (...) {
+    std::swap(saved, c.req.headers);
+    throw;
+  }
+  std::swap(saved, c.req.headers);
+  meta.acl = access.acl;
+  uint64_t size = writer->size();
+  auto blob = writer->commit();
+  if (!blob) throw S3Error("InternalError", "The object could not be stored");
+  // ---- checks end; the row switches here ----
+  Object o{c.bucket, key, size, quote_etag(md5.final()), c.now_ms, *blob, access.owner, std::move(meta)};
+  raise(c.store.put_object(o, {}), c);
+
+  std::string host = c.req.header_or("host", "localhost");
+  std::string location = "http://" + host + "/" + uri_encode(c.bucket) + "/" + uri_encode(key, true);
+  c.res.set_header("ETag", o.etag);
+  c.res.set_header("Location", location);
+  if (auto* redirect = form.get("success_action_redirect")) {
+    std::string sep = redirect->find('?') == std::string::npos ? "?" : "&";
+    c.res.status = 303;
+    c.res.set_header("Location", *redirect + sep + "bucket=" + uri_encode(c.bucket) + "&key=" + uri_encode(key) +
+                                     "&etag=" + uri_encode(o.etag));
+    return;
+  }
+  std::string status = form.get("success_action_status") ? *form.get("success_action_status") : "204";
+  if (status == "201") {
+    XmlDoc doc("PostResponse", false);
+    doc.root.add("Location", location).add("Bucket", c.bucket).add("Key", key).add("ETag", o.etag);
+    reply_xml(c, doc, 201);
+    return;
+  }
+  c.res.status = status == "200" ? 200 : 204;
+}
+
+}  // namespace localaws::s3
