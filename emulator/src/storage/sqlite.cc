@@ -79,6 +79,9 @@ Connection::Connection(const std::string& uri, bool readonly, bool fsync) {
   sqlite3_extended_result_codes(db_, 1);
   exec("PRAGMA foreign_keys=ON");
   exec(fsync ? "PRAGMA synchronous=FULL" : "PRAGMA synchronous=NORMAL");
+  // Every worker thread gets its own reader connection; SQLite's default 2 MiB page cache each
+  // would let memory creep up with the number of threads ever used. The OS caches the file too.
+  if (readonly) exec("PRAGMA cache_size=-512");
 }
 
 Connection::~Connection() {
