@@ -3,6 +3,7 @@
 // https://docs.aws.amazon.com/amazondynamodb/latest/APIReference/API_TransactWriteItems.html
 #include <chrono>
 #include <map>
+#include <deque>
 #include <mutex>
 #include <set>
 
@@ -103,16 +104,25 @@ class Idempotency {
   void clear() {
     std::lock_guard<std::mutex> lock(mu_);
     entries_.clear();
+    by_expiry_.clear();
   }
   void remember(const std::string& key, const std::string& digest, const json& response) {
     std::lock_guard<std::mutex> lock(mu_);
-    entries_[key] = {digest, response, std::chrono::steady_clock::now() + std::chrono::minutes(10)};
+    auto until = std::chrono::steady_clock::now() + std::chrono::minutes(10);
+    entries_[key] = {digest, response, until};
+    by_expiry_.emplace_back(until, key);
   }
 
  private:
+  // Tokens expire in the order they were remembered: pop from the front instead of scanning
+  // every token (ten minutes of transactions) on each call.
   void expire() {
     auto now = std::chrono::steady_clock::now();
-    for (auto it = entries_.begin(); it != entries_.end();) it = it->second.until < now ? entries_.erase(it) : std::next(it);
+    while (!by_expiry_.empty() && by_expiry_.front().first < now) {
+      auto it = entries_.find(by_expiry_.front().second);
+      if (it != entries_.end() && it->second.until == by_expiry_.front().first) entries_.erase(it);
+      by_expiry_.pop_front();
+    }
   }
   struct Entry {
     std::string digest;
@@ -121,6 +131,7 @@ class Idempotency {
   };
   std::mutex mu_;
   std::map<std::string, Entry> entries_;
+  std::deque<std::pair<std::chrono::steady_clock::time_point, std::string>> by_expiry_;
 };
 
 Idempotency& idempotency() {
