@@ -1,8 +1,6 @@
 """Shared pieces of the DynamoDB integration tests: a test case with its own server, table
 creation, and raw JSON requests SigV4-signed with botocore for bodies no SDK would build."""
 import unittest
-import urllib.error
-import urllib.request
 
 import botocore.exceptions
 from botocore.auth import SigV4Auth
@@ -20,12 +18,7 @@ def raw_call(server, operation, body, region="us-east-1", sign=True):
         req = AWSRequest(method="POST", url=url, data=body, headers=headers)
         SigV4Auth(Credentials("test", "test"), "dynamodb", region).add_auth(req)
         headers = dict(req.headers.items())
-    r = urllib.request.Request(url, data=body, headers=headers, method="POST")
-    try:
-        with urllib.request.urlopen(r, timeout=30) as resp:
-            return resp.status, dict(resp.headers), resp.read()
-    except urllib.error.HTTPError as e:
-        return e.code, dict(e.headers), e.read()
+    return server.request("POST", "/", body, headers)
 
 
 class DdbTestCase(unittest.TestCase):

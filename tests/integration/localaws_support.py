@@ -167,18 +167,17 @@ class LocalAws:
         out = self.aws(*args, "--output", "json", **kw).stdout
         return json.loads(out) if out.strip() else {}
 
-    def get(self, path, headers=None):
-        req = urllib.request.Request(self.endpoint + path, headers=headers or {})
+    def request(self, method, path, body=None, headers=None):
+        """Plain HTTP to this server (no signing); returns (status, headers, body) for any status."""
+        req = urllib.request.Request(self.endpoint + path, data=body, headers=headers or {}, method=method)
         try:
             with urllib.request.urlopen(req, timeout=30) as r:
                 return r.status, dict(r.headers), r.read()
         except urllib.error.HTTPError as e:
             return e.code, dict(e.headers), e.read()
 
+    def get(self, path, headers=None):
+        return self.request("GET", path, headers=headers)
+
     def post(self, path, body=b"", headers=None):
-        req = urllib.request.Request(self.endpoint + path, data=body, headers=headers or {}, method="POST")
-        try:
-            with urllib.request.urlopen(req, timeout=30) as r:
-                return r.status, dict(r.headers), r.read()
-        except urllib.error.HTTPError as e:
-            return e.code, dict(e.headers), e.read()
+        return self.request("POST", path, body, headers)

@@ -22,14 +22,7 @@ GUARDED = [
 
 
 def call(srv, method, path, headers=None, body=b""):
-    import urllib.request
-    req = urllib.request.Request(srv.endpoint + path, data=body if method != "GET" else None,
-                                 headers=headers or {}, method=method)
-    try:
-        with urllib.request.urlopen(req, timeout=30) as r:
-            return r.status, dict(r.headers), r.read()
-    except urllib.error.HTTPError as e:
-        return e.code, dict(e.headers), e.read()
+    return srv.request(method, path, body if method != "GET" else None, headers)
 
 
 class ControlTokenTest(unittest.TestCase):
