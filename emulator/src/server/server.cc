@@ -221,13 +221,13 @@ void Server::install_routes() {
     t_dispatched = &hreq;
     // cpp-httplib would slice the response again by Range and gzip it by Accept-Encoding: S3's
     // range rules are ours and AWS does not compress, so the library must not see either.
+    // The raw body is owned here, not by req: auth may replace req.body (see BorrowedBody).
+    // Our request is built before the library's view is touched: SigV4 covers Accept-Encoding.
+    std::unique_ptr<ReaderBody> raw;
+    http::Request req = to_request(hreq, reader, raw);
     auto& mreq = const_cast<httplib::Request&>(hreq);
     mreq.ranges.clear();
     mreq.headers.erase("Accept-Encoding");
-
-    // The raw body is owned here, not by req: auth may replace req.body (see BorrowedBody).
-    std::unique_ptr<ReaderBody> raw;
-    http::Request req = to_request(hreq, reader, raw);
     // cpp-httplib parses multipart/form-data bodies itself (and calls a form-part callback we do
     // not give, throwing bad_function_call): S3's POST Object reads the raw stream, so the library
     // must not know the type. req keeps the header.
