@@ -2,7 +2,8 @@
 # Installs whatever localaws needs that this Debian 12 machine lacks. Safe to run repeatedly:
 # it only calls apt-get / npm when something is missing.
 #   scripts/deps.sh build   compiler, CMake, libraries
-#   scripts/deps.sh test    the above plus the test clients (aws CLI, boto3, Node.js SDK v3, moto)
+#   scripts/deps.sh test    the above plus the test clients (aws CLI v1/v2, boto3, Node.js SDK v3,
+#                           the Go SDKs, rclone, s3cmd, restic, duplicity)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 what=${1:-build}
@@ -21,7 +22,12 @@ if [ "$what" = test ]; then
   command -v python3 >/dev/null 2>&1 || pkgs+=(python3)
   # The machines here have boto3 / the aws CLI for pyenv's python3; elsewhere use Debian's.
   python3 -c 'import boto3' >/dev/null 2>&1 || pkgs+=(python3-boto3)
-  command -v aws >/dev/null 2>&1 || pkgs+=(awscli)
+  # Debian's awscli is the aws CLI v2 (/usr/bin/aws), tested beside pyenv's v1 when present.
+  pkgs+=(awscli)
+  # The client-compatibility suite (tests/clients/): the Go SDKs v1 and v2 (built offline in
+  # GOPATH mode against Debian's packaged sources), rclone, s3cmd, restic and duplicity.
+  pkgs+=(golang-go golang-github-aws-aws-sdk-go-dev golang-github-aws-aws-sdk-go-v2-dev
+         rclone s3cmd restic duplicity)
 fi
 for p in "${pkgs[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || need+=("$p")
