@@ -151,8 +151,18 @@ int main(int argc, char** argv) {
   app.add_option("--s3-domain", cfg.s3_domain,
                  "Domain for virtual-hosted S3 addressing (<bucket>.<domain>) besides localhost")
       ->envname("LOCALAWS_S3_DOMAIN");
-  app.add_option("--threads", cfg.threads, "Worker threads (0: 128, enough for many keep-alive connections)")
+  app.add_option("--threads", cfg.threads,
+                 "Worker threads: requests handled at once (0: 64). Idle and half-sent connections use none")
       ->envname("LOCALAWS_THREADS")->check(CLI::Range(0, 4096));
+  app.add_option("--max-connections", cfg.max_connections,
+                 "Open connections allowed at once, idle ones included; more get 503 SlowDown "
+                 "(0: 10000, or fewer when the open-file limit is lower)")
+      ->envname("LOCALAWS_MAX_CONNECTIONS")->check(CLI::Range(0, 1000000));
+  app.add_option("--header-timeout", cfg.header_timeout_s,
+                 "Seconds a client has to send a request's whole header block once it has begun")
+      ->envname("LOCALAWS_HEADER_TIMEOUT")->check(CLI::Range(1, 3600));
+  app.add_option("--idle-timeout", cfg.idle_timeout_s, "Seconds an idle keep-alive connection stays open")
+      ->envname("LOCALAWS_IDLE_TIMEOUT")->check(CLI::Range(1, 86400));
 
   try {
     app.parse(argc, argv);

@@ -27,30 +27,26 @@ inline std::vector<std::string_view> split(std::string_view s, char sep, size_t 
   return out;
 }
 
-// "METHOD target\nheader: value\n...\n\nbody". Header names are lower-cased as the server does.
+// "METHOD target\nheader: value\n...\n\nbody", built with http::make_request as the server does.
 inline http::Request parse_request(std::string_view text) {
-  http::Request r;
   auto end = text.find("\n\n");
   std::string_view head = text.substr(0, end);
   std::string body = end == std::string_view::npos ? std::string() : std::string(text.substr(end + 2));
   auto lines = split(head, '\n', 128);
   auto sp = lines[0].find(' ');
-  r.method = std::string(lines[0].substr(0, sp));
-  r.target = sp == std::string_view::npos ? "/" : std::string(lines[0].substr(sp + 1));
-  auto q = r.target.find('?');
-  r.raw_path = r.target.substr(0, q);
-  if (q != std::string::npos) r.raw_query = r.target.substr(q + 1);
-  if (auto parsed = parse_query(r.raw_query)) r.query = std::move(*parsed);
+  std::string method(lines[0].substr(0, sp));
+  std::string target = sp == std::string_view::npos ? "/" : std::string(lines[0].substr(sp + 1));
+  http::HeaderList headers;
   for (size_t i = 1; i < lines.size(); i++) {
     auto c = lines[i].find(':');
     if (c == std::string_view::npos) continue;
     std::string value(lines[i].substr(c + 1));
     while (!value.empty() && value.front() == ' ') value.erase(0, 1);
-    r.headers.emplace_back(to_lower(std::string(lines[i].substr(0, c))), value);
+    headers.emplace_back(std::string(lines[i].substr(0, c)), value);
   }
+  http::Request r = http::make_request(method, target, headers, std::make_unique<http::StringBody>(std::move(body)));
   r.remote_addr = "127.0.0.1";
   r.request_id = "FUZZ";
-  r.body = std::make_unique<http::StringBody>(std::move(body));
   return r;
 }
 

@@ -18,12 +18,12 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     svc.reset();
     for (const char* seed : {"PUT /b\n\n", "PUT /b/k\ncontent-length: 5\n\nhello"}) {
       http::Request r = fuzz::parse_request(seed);
-      fuzz::handle(svc, r);
+      fuzz::handle(r);
     }
   }
   http::Request req = fuzz::parse_request(std::string_view(reinterpret_cast<const char*>(data), size));
   std::string bucket, key;
   if (s3::split_path(req.raw_path, bucket, key)) s3::route(req, !bucket.empty(), !key.empty());
-  fuzz::handle(svc, req);
+  fuzz::handle(req);
   return 0;
 }

@@ -1,12 +1,12 @@
-// Drives one service (S3 or DynamoDB) in-process, the way server.cc does, through its public
-// Service interface only: an in-memory Runtime, a signed-in principal, handle() then finish().
-// An exception escaping handle() would be a 500 InternalError for the client, which bad input
-// must never cause, so it aborts the run.
+// Drives S3 or DynamoDB in-process, the way the server does: an in-memory Runtime, a signed-in
+// principal, the one request pipeline. A 500 InternalError (a handler threw) is something bad
+// input must never cause, so it aborts the run.
 #pragma once
 #include <cstdio>
 #include <cstdlib>
 #include <exception>
 
+#include "pipeline/serve.h"
 #include "server/runtime.h"
 #include "server/service.h"
 
@@ -28,15 +28,15 @@ inline auth::Principal principal() {
   return auth::Principal::from(rt.accounts.default_account(), "test");
 }
 
-inline void handle(Service& svc, http::Request& req) {
-  http::Response res;
-  try {
-    svc.handle(req, principal(), res);
-  } catch (const std::exception& e) {
-    std::fprintf(stderr, "handle() threw: %s\n", e.what());
+// Through the one pipeline (pipeline/serve.h) as the signed-in principal. serve() turns an
+// exception into a 500, so a 500 here is a handler that threw.
+inline void handle(http::Request& req) {
+  auto who = principal();
+  http::Response res = serve(runtime(), req, ServeOptions{&who, false});
+  if (res.status == 500) {
+    std::fprintf(stderr, "a handler failed (500): %s\n", res.body.c_str());
     std::abort();
   }
-  svc.finish(req, res);
 }
 
 }  // namespace localaws::fuzz

@@ -49,7 +49,9 @@ class LocalAws:
         ready = os.path.join(self.tmp, "ready")
         if os.path.exists(ready):
             os.remove(ready)
-        cmd = [localaws_bin(), "--port", "0", "--ready-file", ready, "--log-level", "info"]
+        cmd = [localaws_bin(), "--port", "0", "--ready-file", ready]
+        if "--log-level" not in self.args:
+            cmd += ["--log-level", "info"]
         cmd += ["--in-memory"] if self.in_memory else ["--data-dir", self.data_dir]
         if self.accounts is not None:
             path = os.path.join(self.tmp, "accounts.json")

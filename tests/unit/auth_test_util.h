@@ -36,21 +36,11 @@ class PiecewiseBody : public http::Body {
   std::vector<size_t> pieces_;
 };
 
-// A request as server.cc's to_request builds it: raw target split, decoded query, lower-case
-// header names in order.
+// A request built the one way the server builds them (http::make_request).
 inline http::Request make_request(const std::string& method, const std::string& target,
                                   const std::vector<std::pair<std::string, std::string>>& headers,
                                   std::unique_ptr<http::Body> body = nullptr) {
-  http::Request r;
-  r.method = method;
-  r.target = target;
-  auto q = target.find('?');
-  r.raw_path = target.substr(0, q);
-  if (q != std::string::npos) r.raw_query = target.substr(q + 1);
-  if (auto parsed = parse_query(r.raw_query)) r.query = std::move(*parsed);
-  for (auto& [k, v] : headers) r.headers.emplace_back(to_lower(k), v);
-  r.body = body ? std::move(body) : std::make_unique<http::StringBody>("");
-  return r;
+  return http::make_request(method, target, headers, std::move(body));
 }
 
 // A JSON file of tests/unit/data (LOCALAWS_SOURCE_DIR is defined for the unit tests).

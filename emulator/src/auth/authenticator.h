@@ -47,6 +47,10 @@ struct AuthError {
   // for RequestTimeTooSkewed, X-Amz-Expires/Expires/ServerTime for an expired presigned URL,
   // ArgumentName/ArgumentValue for InvalidArgument.
   std::vector<std::pair<std::string, std::string>> extra;
+  // Not sent: what may explain a signature mismatch, from what localaws can see of the request
+  // (a signed header missing, values with runs of spaces, a repeated header ...), for the log
+  // and the request journal.
+  std::vector<std::string> hints;
 };
 
 struct AuthResult {

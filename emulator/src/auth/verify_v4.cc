@@ -77,6 +77,39 @@ std::optional<AuthError> payload_of(http::Request& req, ServiceKind s, bool pres
   return std::nullopt;
 }
 
+// What may explain a signature mismatch, from what localaws can see of the request. The client's
+// own canonical request is not sent, so these are the differences a proxy, an HTTP library or a
+// signer commonly introduces.
+std::vector<std::string> mismatch_hints(const http::Request& req, ServiceKind s, const V4Claim& c,
+                                        const std::vector<std::string>& signed_headers, const std::string& uri) {
+  std::vector<std::string> hints;
+  for (auto& name : signed_headers) {
+    size_t count = 0;
+    const std::string* first = nullptr;
+    for (auto& [k, v] : req.headers) {
+      if (k != name) continue;
+      if (!first) first = &v;
+      count++;
+    }
+    if (count == 0) {
+      hints.push_back("signed header '" + name + "' is not in the request (removed on the way, e.g. by a proxy?)");
+      continue;
+    }
+    if (count > 1) {
+      hints.push_back("signed header '" + name + "' appears " + std::to_string(count) +
+                      " times: SigV4 joins the values with ',' in order");
+    }
+    if (first->find("  ") != std::string::npos || first->find('\t') != std::string::npos) {
+      hints.push_back("signed header '" + name + "' has runs of spaces or tabs: SigV4 collapses them to one space");
+    }
+    if (name == "host") hints.push_back("Host was signed as '" + *first + "': a proxy that rewrites it breaks the signature");
+  }
+  if (is_s3(s) && uri != req.raw_path) hints.push_back("the path was tried as sent and as SigV4 re-encodes it ('" + uri + "')");
+  hints.push_back("access key '" + c.cred.access_key + "' scope " + c.cred.scope() +
+                  ": check the secret key the client signed with");
+  return hints;
+}
+
 // The signature check proper, then the body wrapping. `account` is null for an unknown key
 // accepted in verify mode: its secret is unknown, so only the shape was checked.
 std::optional<AuthError> verify_claim(http::Request& req, ServiceKind s, const V4Claim& c, const Account* account,
@@ -135,7 +168,11 @@ std::optional<AuthError> verify_claim(http::Request& req, ServiceKind s, const V
       std::string raw_sts = sigv4::string_to_sign(c.amz_date, scope, raw_canonical);
       raw_ok = sigv4::signatures_equal(sigv4::signature(key, raw_sts), c.signature);
     }
-    if (!raw_ok) return errors::signature_mismatch(s, c.cred.access_key, sts, canonical, c.signature);
+    if (!raw_ok) {
+      auto e = errors::signature_mismatch(s, c.cred.access_key, sts, canonical, c.signature);
+      e.hints = mismatch_hints(req, s, c, signed_headers, uri);
+      return e;
+    }
   }
   if (is_s3(s)) {
     std::optional<ChunkSigning> signing;

@@ -89,10 +89,18 @@ void requests(Runtime& rt, http::Request& req, http::Response& res) {
   }
   json out = json::array();
   for (auto& e : rt.journal.recent(limit)) {
-    out.push_back({{"time", iso8601_ms(e.time_ms)}, {"requestId", e.request_id}, {"principal", e.principal},
-                   {"accessKeyId", e.access_key}, {"service", e.service}, {"operation", e.operation},
-                   {"method", e.method}, {"resource", e.resource}, {"status", e.status},
-                   {"latencyMs", e.latency_ms}});
+    json entry = {{"time", iso8601_ms(e.time_ms)}, {"requestId", e.request_id}, {"principal", e.principal},
+                  {"accessKeyId", e.access_key}, {"service", e.service}, {"operation", e.operation},
+                  {"method", e.method}, {"resource", e.resource}, {"status", e.status},
+                  {"latencyMs", e.latency_ms}};
+    if (!e.auth_error.empty()) {
+      json why = {{"error", e.auth_error}};
+      if (!e.canonical_request.empty()) why["canonicalRequest"] = e.canonical_request;
+      if (!e.string_to_sign.empty()) why["stringToSign"] = e.string_to_sign;
+      if (!e.auth_hints.empty()) why["hints"] = e.auth_hints;
+      entry["authFailure"] = std::move(why);
+    }
+    out.push_back(std::move(entry));
   }
   reply(res, 200, {{"requests", out}});
 }

@@ -9,6 +9,7 @@
 #include <sstream>
 
 #include "common/crypto.h"
+#include "pipeline/serve.h"
 #include "server/runtime.h"
 
 namespace fs = std::filesystem;
@@ -56,25 +57,15 @@ class Replayer {
     who_ = auth::Principal::from(a, a.access_key_id);
   }
 
-  // Runs one API call through a service's handler; throws FixtureError unless it succeeded.
-  std::string call(Service& svc, const std::string& what, const std::string& method, const std::string& target,
+  // Runs one API call through the request pipeline as the default account (no signature);
+  // throws FixtureError unless it succeeded.
+  std::string call(const std::string& what, const std::string& method, const std::string& target,
                    http::HeaderList headers, std::unique_ptr<http::Body> body) {
-    http::Request req;
-    req.method = method;
-    req.target = target;
-    auto q = target.find('?');
-    req.raw_path = target.substr(0, q);
-    if (q != std::string::npos) {
-      req.raw_query = target.substr(q + 1);
-      req.query = parse_query(req.raw_query).value_or(QueryParams{});
-    }
     headers.emplace_back("host", "localhost");
     if (body && body->length()) headers.emplace_back("content-length", std::to_string(*body->length()));
-    req.headers = std::move(headers);
+    http::Request req = http::make_request(method, target, headers, std::move(body));
     req.request_id = "FIXTURE";
-    req.body = body ? std::move(body) : std::make_unique<http::StringBody>("");
-    http::Response res;
-    svc.handle(req, who_, res);
+    http::Response res = serve(rt_, req, ServeOptions{&who_, false});
     if (res.status >= 300) {
       throw FixtureError(source_ + ": " + what + " failed with HTTP " + std::to_string(res.status) + ": " +
                          describe_error(res.body));
@@ -83,7 +74,7 @@ class Replayer {
   }
 
   std::string ddb(const std::string& op, const std::string& what, const json& payload) {
-    return call(*rt_.dynamodb, what, "POST", "/",
+    return call(what, "POST", "/",
                 {{"x-amz-target", "DynamoDB_20120810." + op}, {"content-type", "application/x-amz-json-1.0"}},
                 std::make_unique<http::StringBody>(payload.dump()));
   }
@@ -139,38 +130,37 @@ void load_bucket(Replayer& rp, Runtime& rt, const json& b, const std::string& wh
   if (name.empty()) throw FixtureError(where + ": a bucket needs a \"name\"");
   std::string path = "/" + uri_encode(name);
   std::string w = where + " bucket " + name;
-  auto& s3 = *rt.s3;
   http::HeaderList create_headers;
   if (b.contains("ownership")) create_headers.emplace_back("x-amz-object-ownership", str_field(b, "ownership", w));
   std::string region = str_field(b, "region", w);
   std::string body;
   if (!region.empty() && region != "us-east-1")
     body = "<CreateBucketConfiguration><LocationConstraint>" + region + "</LocationConstraint></CreateBucketConfiguration>";
-  rp.call(s3, "CreateBucket " + name, "PUT", path, create_headers, std::make_unique<http::StringBody>(body));
+  rp.call("CreateBucket " + name, "PUT", path, create_headers, std::make_unique<http::StringBody>(body));
   stats.buckets++;
   if (b.contains("publicAccessBlock")) {
     auto& pab = b["publicAccessBlock"];
     if (pab.is_boolean() && !pab.get<bool>()) {
-      rp.call(s3, "DeletePublicAccessBlock " + name, "DELETE", path + "?publicAccessBlock", {}, nullptr);
+      rp.call("DeletePublicAccessBlock " + name, "DELETE", path + "?publicAccessBlock", {}, nullptr);
     } else if (pab.is_object()) {
       std::string x = "<PublicAccessBlockConfiguration>";
       for (const char* k : {"BlockPublicAcls", "IgnorePublicAcls", "BlockPublicPolicy", "RestrictPublicBuckets"})
         x += std::string("<") + k + ">" + (pab.value(k, true) ? "true" : "false") + "</" + k + ">";
       x += "</PublicAccessBlockConfiguration>";
-      rp.call(s3, "PutPublicAccessBlock " + name, "PUT", path + "?publicAccessBlock", {},
+      rp.call("PutPublicAccessBlock " + name, "PUT", path + "?publicAccessBlock", {},
               std::make_unique<http::StringBody>(x));
     } else {
       throw FixtureError(w + ": \"publicAccessBlock\" must be false or an object");
     }
   }
   if (b.contains("acl"))
-    rp.call(s3, "PutBucketAcl " + name, "PUT", path + "?acl", {{"x-amz-acl", str_field(b, "acl", w)}}, nullptr);
+    rp.call("PutBucketAcl " + name, "PUT", path + "?acl", {{"x-amz-acl", str_field(b, "acl", w)}}, nullptr);
   if (b.contains("policy"))
-    rp.call(s3, "PutBucketPolicy " + name, "PUT", path + "?policy", {{"content-type", "application/json"}},
+    rp.call("PutBucketPolicy " + name, "PUT", path + "?policy", {{"content-type", "application/json"}},
             std::make_unique<http::StringBody>(b["policy"].is_string() ? b["policy"].get<std::string>()
                                                                        : b["policy"].dump()));
   if (b.contains("cors"))
-    rp.call(s3, "PutBucketCors " + name, "PUT", path + "?cors", {}, std::make_unique<http::StringBody>(cors_xml(b["cors"], w)));
+    rp.call("PutBucketCors " + name, "PUT", path + "?cors", {}, std::make_unique<http::StringBody>(cors_xml(b["cors"], w)));
   if (!b.contains("objects")) return;
   if (!b["objects"].is_array()) throw FixtureError(w + ": \"objects\" must be a list");
   for (auto& o : b["objects"]) {
@@ -199,7 +189,7 @@ void load_bucket(Replayer& rp, Runtime& rt, const json& b, const std::string& wh
     }
     std::string target = path;
     for (auto& seg : split(key, '/')) target += "/" + uri_encode(seg);
-    rp.call(s3, "PutObject " + key, "PUT", target, std::move(h), std::move(body));
+    rp.call("PutObject " + key, "PUT", target, std::move(h), std::move(body));
     stats.objects++;
   }
 }

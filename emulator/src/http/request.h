@@ -1,4 +1,4 @@
-// Our view of one HTTP request, independent of cpp-httplib: raw target (for SigV4), decoded
+// Our view of one HTTP request, independent of any HTTP library: raw target (for SigV4), decoded
 // query, lower-case header names, and the body as a stream.
 #pragma once
 #include <memory>
@@ -35,5 +35,12 @@ struct Request {
   // The Host header without the port.
   std::string host_name() const;
 };
+
+// The one way a Request is built (the HTTP adapter, fixtures, fuzz targets, tests): the target
+// split into raw path and raw query, the query decoded (a malformed escape leaves the list empty;
+// SigV4 still works on the raw query), header names lower-cased with values exactly as given, in
+// order. A null body becomes an empty one.
+Request make_request(std::string method, std::string target, const HeaderList& headers_as_sent,
+                     std::unique_ptr<Body> body = nullptr);
 
 }  // namespace localaws::http

@@ -50,6 +50,23 @@ class S3Service : public Service {
     }
   }
 
+  bool accepts_body(http::Request& req, const auth::Principal& who, http::Response& res) override {
+    try {
+      bool path_form = false;
+      if (!website_bucket(req.header_or("host"), path_form).empty() || path_form) return true;
+      std::string bucket, key;
+      if (!split_request(req, bucket, key)) throw S3Error("InvalidURI");
+      Route r = route(req, !bucket.empty(), !key.empty());
+      res.operation = r.name;
+      Ctx c{rt_, store_, req, res, who, r.op, bucket, key, std::nullopt, now_ms()};
+      prepare(c, r);
+      return true;
+    } catch (const S3Error& e) {
+      render_error(e, req.method, req.request_id, res);
+      return false;
+    }
+  }
+
   void render_auth_error(const auth::AuthError& e, const http::Request& req, http::Response& res) override {
     render_error(from_auth_error(e), req.method, req.request_id, res);
   }
@@ -83,7 +100,9 @@ class S3Service : public Service {
     return split_key_path(req.raw_path, key);
   }
 
-  void dispatch(Ctx& c, const Route& r) {
+  // Everything checked before an operation runs: it exists, its bucket exists, the key is
+  // valid, the caller may do it. Throws S3Error.
+  void prepare(Ctx& c, const Route& r) {
     if (r.op == Op::kNotImplemented) {
       throw S3Error("NotImplemented", "The " + r.name + " operation is not implemented by localaws")
           .with("Resource", c.req.raw_path);
@@ -106,6 +125,10 @@ class S3Service : public Service {
     // POST Object authorizes its policy's signer; a preflight carries no identity (CORS rules decide).
     if (c.op != Op::kPostObject && c.op != Op::kPreflight && !authorize(c, c.op, c.bkt ? &*c.bkt : nullptr, obj ? &*obj : nullptr))
       throw S3Error("AccessDenied");
+  }
+
+  void dispatch(Ctx& c, const Route& r) {
+    prepare(c, r);
     switch (c.op) {
       case Op::kListBuckets: return list_buckets(c);
       case Op::kCreateBucket: return create_bucket(c);

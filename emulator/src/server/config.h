@@ -17,7 +17,11 @@ struct Config {
   bool fsync = false;
   std::string log_level = "info";
   std::string ready_file;
-  int threads = 0;  // worker threads; 0 = default (enough for many keep-alive connections)
+  int threads = 0;  // worker threads (requests handled at once); 0 = default
+  // Open connections, idle ones included; 0 = 10000 or what the open-file limit allows.
+  int max_connections = 0;
+  int header_timeout_s = 20;  // first byte of a request to the end of its header block
+  int idle_timeout_s = 60;    // keep-alive connection with no request started
   bool access_log = true;
   std::string fixtures;  // a fixture file or directory loaded at start
   std::string init_dir;  // executables run in name order once the server is ready

@@ -20,6 +20,12 @@ struct JournalEntry {
   std::string resource;   // the request path as sent
   int status = 0;
   double latency_ms = 0;
+  // Refused by authentication: the error code, and for a signature mismatch the canonical request
+  // and string to sign localaws computed, plus hints on what may differ (see auth::AuthError).
+  std::string auth_error;
+  std::string canonical_request;
+  std::string string_to_sign;
+  std::vector<std::string> auth_hints;
 };
 
 class Journal {

@@ -1,6 +1,6 @@
-// The HTTP front end: cpp-httplib with catch-all routes, tuned (TCP_NODELAY, keep-alive, a
-// worker pool sized for many keep-alive connections), dispatching each request to the control
-// plane, DynamoDB (X-Amz-Target) or S3.
+// The HTTP front end: our transport (server/transport.h: an event loop for idle and half-sent
+// connections, workers for complete requests) with cpp-httplib reading bodies and writing
+// responses; every request goes to the one pipeline, pipeline/serve.h.
 #pragma once
 #include <atomic>
 #include <memory>
@@ -33,6 +33,8 @@ class Server {
   void stop();
 
   Runtime& runtime() { return *rt_; }
+  // Connections open now, idle ones included.
+  size_t open_connections() const;
 
  private:
   void install_routes();

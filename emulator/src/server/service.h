@@ -23,6 +23,10 @@ class Service {
   // protocol's error; an exception escaping here is a bug and becomes a 500 InternalError.
   // Sets res.operation for the access log.
   virtual void handle(http::Request& req, const auth::Principal& who, http::Response& res) = 0;
+  // For `Expect: 100-continue`, before the body is sent: false, with res filled, when the
+  // request will be refused whatever its body (no such route or bucket, no permission, a failed
+  // precondition). Must not read the body. The default wants every body.
+  virtual bool accepts_body(http::Request& req, const auth::Principal& who, http::Response& res) { return true; }
   virtual void render_auth_error(const auth::AuthError& e, const http::Request& req, http::Response& res) = 0;
   virtual void render_internal_error(const http::Request& req, http::Response& res) = 0;
   // Last step for every response of this service: request-id headers, checksums.

@@ -2,15 +2,25 @@
 
 #include <netdb.h>
 #include <poll.h>
+#include <sys/epoll.h>
+#include <sys/eventfd.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
 #include <cerrno>
+#include <chrono>
 #include <cstring>
+
+#include "common/log.h"
 
 namespace localaws {
 
 namespace {
+
+int64_t mono_ms() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now().time_since_epoch())
+      .count();
+}
 
 int poll_fd(int fd, short events, int timeout_ms) {
   pollfd p{fd, events, 0};
@@ -19,6 +29,22 @@ int poll_fd(int fd, short events, int timeout_ms) {
     if (r < 0 && errno == EINTR) continue;
     return r;
   }
+}
+
+void send_all(int fd, std::string_view data) {
+  while (!data.empty()) {
+    ssize_t n = ::send(fd, data.data(), data.size(), MSG_NOSIGNAL | MSG_DONTWAIT);
+    if (n <= 0) return;  // best effort: the connection is being closed anyway
+    data.remove_prefix(static_cast<size_t>(n));
+  }
+}
+
+std::string final_response(int status, const char* reason, const std::string& code, const std::string& message) {
+  std::string body = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<Error><Code>" + code + "</Code><Message>" + message +
+                     "</Message></Error>";
+  return "HTTP/1.1 " + std::to_string(status) + " " + reason +
+         "\r\nContent-Type: application/xml\r\nConnection: close\r\nContent-Length: " + std::to_string(body.size()) +
+         "\r\n\r\n" + body;
 }
 
 void peer_or_local(int fd, bool peer, std::string& ip, int& port) {
@@ -35,29 +61,45 @@ void peer_or_local(int fd, bool peer, std::string& ip, int& port) {
   }
 }
 
-// A buffered socket stream that can record what it hands out (the request line and headers).
-class RecordingStream : public httplib::Stream {
+// The socket as cpp-httplib reads it inside one request: first the bytes already in hand (the
+// rewritten header block and whatever followed it), then the socket, each read with a timeout.
+class WorkerStream : public httplib::Stream {
  public:
-  RecordingStream(socket_t sock, time_t read_timeout_s, time_t write_timeout_s)
-      : sock_(sock), read_ms_(static_cast<int>(read_timeout_s * 1000)), write_ms_(static_cast<int>(write_timeout_s * 1000)) {}
+  WorkerStream(int sock, int io_timeout_s) : sock_(sock), io_ms_(io_timeout_s * 1000) {}
 
-  bool is_readable() const override { return pos_ < len_ || poll_fd(sock_, POLLIN, read_ms_) > 0; }
-  bool is_writable() const override { return poll_fd(sock_, POLLOUT, write_ms_) > 0; }
+  void reset(std::string pending) {
+    buf_ = std::move(pending);
+    pos_ = 0;
+  }
+  // What was received but not consumed by the request (a pipelined next request).
+  std::string take_unread() {
+    std::string rest = buf_.substr(pos_);
+    buf_.clear();
+    pos_ = 0;
+    return rest;
+  }
+
+  bool is_readable() const override { return pos_ < buf_.size() || poll_fd(sock_, POLLIN, io_ms_) > 0; }
+  bool is_writable() const override { return poll_fd(sock_, POLLOUT, io_ms_) > 0; }
 
   ssize_t read(char* ptr, size_t size) override {
-    if (pos_ == len_) {
-      if (poll_fd(sock_, POLLIN, read_ms_) <= 0) return -1;
+    if (pos_ == buf_.size()) {
+      if (poll_fd(sock_, POLLIN, io_ms_) <= 0) return -1;
+      buf_.resize(64 * 1024);
       ssize_t n;
       do {
-        n = ::recv(sock_, buf_, sizeof buf_, 0);
+        n = ::recv(sock_, buf_.data(), buf_.size(), 0);
       } while (n < 0 && errno == EINTR);
-      if (n <= 0) return n;
+      if (n <= 0) {
+        buf_.clear();
+        pos_ = 0;
+        return n;
+      }
+      buf_.resize(static_cast<size_t>(n));
       pos_ = 0;
-      len_ = static_cast<size_t>(n);
     }
-    size_t k = std::min(size, len_ - pos_);
-    std::memcpy(ptr, buf_ + pos_, k);
-    if (recording_) record_.append(ptr, k);
+    size_t k = std::min(size, buf_.size() - pos_);
+    std::memcpy(ptr, buf_.data() + pos_, k);
     pos_ += k;
     return static_cast<ssize_t>(k);
   }
@@ -75,27 +117,69 @@ class RecordingStream : public httplib::Stream {
   void get_local_ip_and_port(std::string& ip, int& port) const override { peer_or_local(sock_, false, ip, port); }
   socket_t socket() const override { return sock_; }
 
-  bool has_buffered() const { return pos_ < len_; }
-  void start_recording() {
-    record_.clear();
-    recording_ = true;
-  }
-  // What was read since start_recording(); recording stops.
-  std::string take_record() {
-    recording_ = false;
-    return std::move(record_);
-  }
-
  private:
-  socket_t sock_;
-  int read_ms_, write_ms_;
-  char buf_[16 * 1024];
-  size_t pos_ = 0, len_ = 0;
-  bool recording_ = false;
-  std::string record_;
+  int sock_;
+  int io_ms_;
+  std::string buf_;
+  size_t pos_ = 0;
 };
 
+// Runs what the accept loop hands over at once, on the accept thread: our override of
+// process_and_close_socket only registers the socket with the event loop.
+class InlineQueue : public httplib::TaskQueue {
+ public:
+  void enqueue(std::function<void()> fn) override { fn(); }
+  void shutdown() override {}
+};
+
+thread_local const RawRequest* t_raw = nullptr;
+thread_local bool t_close_after = false;
+
+// What cpp-httplib is told of a request: enough to frame its body and the connection, nothing
+// it would act on. Our handler reads the request as sent from RawRequest.
+std::string library_view(const RawRequest& r, std::string_view raw_line) {
+  std::string out;
+  if (r.method.empty()) {
+    out.append(raw_line);  // not a request line: the library answers 400
+  } else {
+    out.append(r.method).append(" / ").append(r.version);
+  }
+  out.append("\r\n");
+  for (auto& [name, value] : r.headers) {
+    bool keep = strcasecmp(name.c_str(), "content-length") == 0 || strcasecmp(name.c_str(), "transfer-encoding") == 0 ||
+                strcasecmp(name.c_str(), "connection") == 0;
+    if (keep) out.append(name).append(": ").append(value).append("\r\n");
+    // RFC 9110 10.1.1: the expectation is case-insensitive; the library compares bytes.
+    if (strcasecmp(name.c_str(), "expect") == 0 && strcasecmp(value.c_str(), "100-continue") == 0)
+      out.append("Expect: 100-continue\r\n");
+  }
+  out.append("\r\n");
+  return out;
+}
+
 }  // namespace
+
+struct TunedHttpServer::Conn {
+  int fd = -1;
+  std::string buf;          // received, not yet part of a request handed to a worker
+  bool busy = false;        // a worker has it (not armed in epoll)
+  bool started = false;     // bytes of a request have arrived: the header deadline runs
+  int64_t deadline_ms = 0;  // idle or header deadline
+};
+
+const RawRequest* current_raw_request() { return t_raw; }
+void close_after_response() { t_close_after = true; }
+
+size_t header_block_end(std::string_view buf) {
+  size_t start = 0;
+  while (start < buf.size() && (buf[start] == '\r' || buf[start] == '\n')) start++;
+  for (size_t i = buf.find('\n', start); i != std::string_view::npos; i = buf.find('\n', i + 1)) {
+    // An empty line: "\n\n" or "\n\r\n".
+    if (i + 1 < buf.size() && buf[i + 1] == '\n') return i + 2;
+    if (i + 2 < buf.size() && buf[i + 1] == '\r' && buf[i + 2] == '\n') return i + 3;
+  }
+  return std::string_view::npos;
+}
 
 std::vector<std::pair<std::string, std::string>> parse_raw_headers(std::string_view block) {
   std::vector<std::pair<std::string, std::string>> out;
@@ -118,52 +202,254 @@ std::vector<std::pair<std::string, std::string>> parse_raw_headers(std::string_v
   return out;
 }
 
+bool parse_raw_request(std::string_view block, RawRequest& out) {
+  while (!block.empty() && (block.front() == '\r' || block.front() == '\n')) block.remove_prefix(1);
+  std::string_view line = block.substr(0, block.find('\n'));
+  if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+  out.headers = parse_raw_headers(block);
+  size_t a = line.find(' ');
+  size_t b = line.rfind(' ');
+  if (a == std::string_view::npos || a == b || a == 0) return false;
+  std::string_view version = line.substr(b + 1);
+  if (version != "HTTP/1.1" && version != "HTTP/1.0") return false;
+  out.method = std::string(line.substr(0, a));
+  out.target = std::string(line.substr(a + 1, b - a - 1));
+  out.version = std::string(version);
+  return !out.target.empty() && out.target.find(' ') == std::string::npos;
+}
+
+TunedHttpServer::TunedHttpServer() {
+  new_task_queue = [] { return new InlineQueue; };
+  // SO_REUSEADDR only: cpp-httplib's default adds SO_REUSEPORT, with which a second server binds
+  // the same port and the kernel splits connections between the two.
+  set_socket_options([](socket_t sock) {
+    int yes = 1;
+    ::setsockopt(sock, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof yes);
+  });
+}
+
+TunedHttpServer::~TunedHttpServer() {
+  begin_stop();
+  if (loop_thread_.joinable()) loop_thread_.join();
+  if (workers_) workers_->shutdown();
+  for (auto& [fd, c] : conns_) ::close(fd);
+  if (epoll_fd_ >= 0) ::close(epoll_fd_);
+  if (wake_fd_ >= 0) ::close(wake_fd_);
+}
+
+void TunedHttpServer::configure(const TransportOptions& o) {
+  opt_ = o;
+  set_read_timeout(o.io_timeout_s);
+  set_write_timeout(o.io_timeout_s);
+  set_keep_alive_max_count(1000000);
+}
+
 void TunedHttpServer::raise_backlog(int n) { ::listen(svr_sock_, n); }
 
-void TunedHttpServer::configure(time_t keep_alive_timeout_s, size_t keep_alive_max, time_t read_timeout_s,
-                                time_t write_timeout_s) {
-  keep_alive_timeout_s_ = keep_alive_timeout_s;
-  keep_alive_max_ = keep_alive_max;
-  read_timeout_s_ = read_timeout_s;
-  write_timeout_s_ = write_timeout_s;
-  set_keep_alive_timeout(keep_alive_timeout_s);
-  set_keep_alive_max_count(keep_alive_max);
-  set_read_timeout(read_timeout_s);
-  set_write_timeout(write_timeout_s);
+size_t TunedHttpServer::open_connections() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return conns_.size();
+}
+
+bool TunedHttpServer::serve() {
+  epoll_fd_ = ::epoll_create1(EPOLL_CLOEXEC);
+  wake_fd_ = ::eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+  if (epoll_fd_ < 0 || wake_fd_ < 0) return false;
+  epoll_event ev{};
+  ev.events = EPOLLIN;
+  ev.data.fd = wake_fd_;
+  ::epoll_ctl(epoll_fd_, EPOLL_CTL_ADD, wake_fd_, &ev);
+  workers_ = std::make_unique<httplib::ThreadPool>(opt_.workers);
+  loop_thread_ = std::thread([this] { loop(); });
+  bool ok = listen_after_bind();  // the library's accept loop, until stop()
+  begin_stop();
+  loop_thread_.join();
+  workers_->shutdown();  // in-flight requests finish; their connections close
+  std::lock_guard<std::mutex> lock(mu_);
+  for (auto& [fd, c] : conns_) ::close(fd);
+  conns_.clear();
+  return ok;
+}
+
+void TunedHttpServer::begin_stop() {
+  stopping_ = true;
+  if (wake_fd_ >= 0) {
+    uint64_t one = 1;
+    [[maybe_unused]] auto n = ::write(wake_fd_, &one, sizeof one);
+  }
 }
 
 bool TunedHttpServer::process_and_close_socket(socket_t sock) {
-  RecordingStream strm(sock, read_timeout_s_, write_timeout_s_);
-  bool ret = false;
-  size_t count = keep_alive_max_;
-  while (count > 0 && svr_sock_ != INVALID_SOCKET && !stopping_) {
-    // Wait for the next request in 50 ms steps, so stop() is noticed promptly.
-    bool readable = strm.has_buffered();
-    for (time_t waited_ms = 0; !readable && waited_ms <= keep_alive_timeout_s_ * 1000; waited_ms += 50) {
-      if (svr_sock_ == INVALID_SOCKET || stopping_) break;
-      int r = poll_fd(sock, POLLIN, 50);
-      if (r < 0) break;
-      readable = r > 0;
+  std::unique_lock<std::mutex> lock(mu_);
+  if (stopping_ || conns_.size() >= opt_.max_connections) {
+    size_t open = conns_.size();
+    lock.unlock();
+    int64_t now = mono_ms();
+    if (!stopping_ && now - last_refusal_log_ms_ > 5000) {
+      last_refusal_log_ms_ = now;
+      log::warn("refusing connections: " + std::to_string(open) + " are open, the limit (--max-connections)");
     }
-    if (!readable) break;
-    strm.start_recording();
-    bool connection_closed = false;
-    ret = process_request(strm, count == 1, connection_closed, [&](httplib::Request& req) {
-      // Called once the request line and headers are read: put back the values as sent.
-      std::string block = strm.take_record();
-      auto raw = parse_raw_headers(block);
-      if (!raw.empty()) {
-        req.headers.clear();
-        for (auto& [k, v] : raw) req.headers.emplace(std::move(k), std::move(v));
-      }
-    });
-    strm.take_record();
-    if (!ret || connection_closed) break;
-    count--;
+    send_all(sock, final_response(503, "Service Unavailable", "SlowDown",
+                                  stopping_ ? "localaws is shutting down"
+                                            : "localaws: too many open connections (limit " +
+                                                  std::to_string(opt_.max_connections) + ", see --max-connections)"));
+    ::shutdown(sock, SHUT_RDWR);
+    ::close(sock);
+    return false;
   }
-  ::shutdown(sock, SHUT_RDWR);
-  ::close(sock);
-  return ret;
+  auto conn = std::make_unique<Conn>();
+  conn->fd = sock;
+  conn->deadline_ms = mono_ms() + opt_.idle_timeout_ms;
+  Conn* c = conn.get();
+  conns_.emplace(sock, std::move(conn));
+  lock.unlock();
+  epoll_event ev{};
+  ev.events = EPOLLIN | EPOLLRDHUP | EPOLLONESHOT;
+  ev.data.fd = sock;
+  if (::epoll_ctl(epoll_fd_, EPOLL_CTL_ADD, sock, &ev) != 0) close_conn(c);
+  return true;
+}
+
+void TunedHttpServer::loop() {
+  epoll_event events[256];
+  int64_t next_sweep = mono_ms() + 100;
+  while (!stopping_) {
+    int n = ::epoll_wait(epoll_fd_, events, 256, 100);
+    for (int i = 0; i < n && !stopping_; i++) {
+      int fd = events[i].data.fd;
+      if (fd == wake_fd_) continue;
+      Conn* c = nullptr;
+      {
+        std::lock_guard<std::mutex> lock(mu_);
+        auto it = conns_.find(fd);
+        if (it != conns_.end() && !it->second->busy) c = it->second.get();
+      }
+      if (c) on_readable(c);
+    }
+    int64_t now = mono_ms();
+    if (now >= next_sweep) {
+      sweep(now);
+      next_sweep = now + 100;
+    }
+  }
+  // Stopping: connections waiting for a request close now; busy ones close when done.
+  std::lock_guard<std::mutex> lock(mu_);
+  for (auto it = conns_.begin(); it != conns_.end();) {
+    if (it->second->busy) {
+      ++it;
+      continue;
+    }
+    ::shutdown(it->first, SHUT_RDWR);
+    ::close(it->first);
+    it = conns_.erase(it);
+  }
+}
+
+void TunedHttpServer::on_readable(Conn* c) {
+  char tmp[16 * 1024];
+  while (true) {
+    ssize_t n = ::recv(c->fd, tmp, sizeof tmp, MSG_DONTWAIT);
+    if (n == 0) return close_conn(c);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      if (errno == EAGAIN || errno == EWOULDBLOCK) break;
+      return close_conn(c);
+    }
+    if (!c->started) {
+      c->started = true;
+      c->deadline_ms = mono_ms() + opt_.header_timeout_ms;
+    }
+    c->buf.append(tmp, static_cast<size_t>(n));
+    // Stop reading at the end of the header block: the rest is the body, read by the worker.
+    size_t end = header_block_end(c->buf);
+    bool too_large = end == std::string::npos ? c->buf.size() > opt_.max_header_bytes : end > opt_.max_header_bytes;
+    if (too_large) {
+      return close_conn(c, final_response(400, "Bad Request", "RequestHeaderSectionTooLarge",
+                                          "Your request header section exceeds the maximum allowed size."));
+    }
+    if (end != std::string::npos) return hand_to_worker(c);
+  }
+  rearm(c);
+}
+
+void TunedHttpServer::hand_to_worker(Conn* c) {
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    c->busy = true;
+  }
+  workers_->enqueue([this, c] { serve_connection(c); });
+}
+
+void TunedHttpServer::rearm(Conn* c) {
+  epoll_event ev{};
+  ev.events = EPOLLIN | EPOLLRDHUP | EPOLLONESHOT;
+  ev.data.fd = c->fd;
+  if (::epoll_ctl(epoll_fd_, EPOLL_CTL_MOD, c->fd, &ev) != 0) close_conn(c);
+}
+
+void TunedHttpServer::serve_connection(Conn* c) {
+  WorkerStream strm(c->fd, opt_.io_timeout_s);
+  while (true) {
+    size_t end = header_block_end(c->buf);
+    std::string_view block = std::string_view(c->buf).substr(0, end);
+    RawRequest raw;
+    bool shaped = parse_raw_request(block, raw);
+    if (!shaped) raw.method.clear();
+    std::string_view first = block.substr(block.find_first_not_of("\r\n"));
+    std::string_view raw_line = first.substr(0, first.find_first_of("\r\n"));
+    strm.reset(library_view(raw, raw_line) + c->buf.substr(end));
+    c->buf.clear();
+    t_raw = &raw;
+    t_close_after = false;
+    bool connection_closed = false;
+    bool ok = process_request(strm, false, connection_closed, nullptr);
+    t_raw = nullptr;
+    if (!ok || connection_closed || t_close_after || stopping_ || !shaped) return close_conn(c);
+    c->buf = strm.take_unread();
+    if (header_block_end(c->buf) == std::string::npos) break;  // pipelined requests: serve the next
+  }
+  if (c->buf.size() > opt_.max_header_bytes) return close_conn(c);
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    c->busy = false;
+    c->started = !c->buf.empty();
+    c->deadline_ms = mono_ms() + (c->started ? opt_.header_timeout_ms : opt_.idle_timeout_ms);
+  }
+  rearm(c);
+}
+
+void TunedHttpServer::close_conn(Conn* c, std::string_view last_words) {
+  int fd = c->fd;
+  if (!last_words.empty()) send_all(fd, last_words);
+  std::unique_ptr<Conn> owned;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    auto it = conns_.find(fd);
+    if (it == conns_.end()) return;
+    owned = std::move(it->second);
+    conns_.erase(it);
+  }
+  ::shutdown(fd, SHUT_RDWR);
+  ::close(fd);
+}
+
+void TunedHttpServer::sweep(int64_t now_ms) {
+  std::vector<std::pair<Conn*, bool>> expired;  // connection, whether a request had begun
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    for (auto& [fd, c] : conns_) {
+      if (!c->busy && now_ms >= c->deadline_ms) expired.emplace_back(c.get(), c->started);
+    }
+  }
+  for (auto& [c, started] : expired) {
+    if (started) {
+      close_conn(c, final_response(400, "Bad Request", "RequestTimeout",
+                                   "Your socket connection to the server was not read from or written to within "
+                                   "the timeout period. Idle connections will be closed."));
+    } else {
+      close_conn(c);
+    }
+  }
 }
 
 }  // namespace localaws

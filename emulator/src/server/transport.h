@@ -1,39 +1,99 @@
-// cpp-httplib's connection handling, replaced where the Debian build (0.11.4, compiled) gets in
-// the way of an AWS endpoint:
-//  - it URL-decodes every request header value except Location, which breaks SigV4 (canonical
-//    headers are the bytes sent) and double-decodes x-amz-copy-source, x-amz-tagging and
-//    RFC 5987 Content-Disposition values; we record the raw header block as it is read and put
-//    the values back exactly as sent;
-//  - it listens with a backlog of 5 (compiled in);
-//  - an idle keep-alive connection holds its worker until the keep-alive timeout passes, so
-//    stop() would wait that long; our loop notices stop() within 50 ms.
+// The connection layer under cpp-httplib (the Debian build, 0.11.4, compiled). The library keeps a
+// pool thread per connection, idle or half-sent, and changes requests for its own convenience
+// (URL-decoded header values, Range slicing, gzip by Accept-Encoding, multipart parsing, a
+// case-sensitive `Expect: 100-continue`). Here:
+//  - one event-loop thread (epoll) owns every connection that is not inside a request: idle
+//    keep-alive connections and requests whose header block is still arriving cost no worker;
+//    the header block has one deadline for the whole block and a size cap;
+//  - a complete header block goes to a worker, which hands cpp-httplib a request line with a
+//    placeholder target and only the framing headers (Content-Length, Transfer-Encoding,
+//    Connection, Expect): the library reads the body and writes the response, and never sees a
+//    header it would act on. The request exactly as sent (target, every header name and value,
+//    in order) is in RawRequest for the adapter (server.cc);
+//  - the number of open connections is bounded; past the bound a connection gets a 503 at once;
+//  - the listening socket is bound exclusively (no SO_REUSEPORT: two servers never share a port).
 #pragma once
 #include <httplib.h>
 
 #include <atomic>
+#include <cstdint>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <string_view>
+#include <thread>
+#include <unordered_map>
+#include <utility>
+#include <vector>
 
 namespace localaws {
 
-class TunedHttpServer : public httplib::Server {
- public:
-  // Call after bind_to_port / bind_to_any_port.
-  void raise_backlog(int n);
-  // Makes idle keep-alive connections close promptly; in-flight requests finish.
-  void begin_stop() { stopping_ = true; }
-  void configure(time_t keep_alive_timeout_s, size_t keep_alive_max, time_t read_timeout_s, time_t write_timeout_s);
-
- private:
-  bool process_and_close_socket(socket_t sock) override;
-
-  std::atomic<bool> stopping_{false};
-  time_t keep_alive_timeout_s_ = 10;
-  size_t keep_alive_max_ = 100000;
-  time_t read_timeout_s_ = 60;
-  time_t write_timeout_s_ = 60;
+struct TransportOptions {
+  size_t workers = 64;                  // requests handled at once
+  size_t max_connections = 10000;       // open connections, idle ones included
+  int idle_timeout_ms = 60000;          // keep-alive connection with no request started
+  int header_timeout_ms = 20000;        // first byte of a request to the end of its header block
+  size_t max_header_bytes = 64 * 1024;  // request line + headers
+  int io_timeout_s = 60;                // one read or write inside a request (body, response)
 };
 
-// Splits a raw header block ("Request-Line CRLF *(Name: value CRLF) CRLF") into name/value
-// pairs with values trimmed but otherwise exactly as sent. Exposed for unit tests.
+// One request as it arrived: what the adapter builds our http::Request from.
+struct RawRequest {
+  std::string method;
+  std::string target;  // exactly as sent
+  std::string version;
+  std::vector<std::pair<std::string, std::string>> headers;  // names and values as sent, in order
+};
+
+// The request the calling worker thread is serving (set while cpp-httplib runs its handlers), or
+// nullptr outside a request.
+const RawRequest* current_raw_request();
+// Asks the transport to close the calling worker's connection after the current response (an
+// unread body is left on the wire, or an Expect: 100-continue request was refused).
+void close_after_response();
+
+class TunedHttpServer : public httplib::Server {
+ public:
+  TunedHttpServer();
+  ~TunedHttpServer() override;
+  void configure(const TransportOptions& o);
+  // Call after bind_to_port / bind_to_any_port.
+  void raise_backlog(int n);
+  // Serves until stop(); in-flight requests finish before it returns.
+  bool serve();
+  // Makes idle keep-alive connections close promptly; in-flight requests finish.
+  void begin_stop();
+  size_t open_connections() const;
+
+ private:
+  struct Conn;
+  bool process_and_close_socket(socket_t sock) override;  // runs on the accept thread
+  void loop();
+  void on_readable(Conn* c);
+  void hand_to_worker(Conn* c);
+  void serve_connection(Conn* c);
+  void rearm(Conn* c);
+  void close_conn(Conn* c, std::string_view last_words = {});
+  void sweep(int64_t now_ms);
+
+  TransportOptions opt_;
+  int epoll_fd_ = -1;
+  int wake_fd_ = -1;  // eventfd: wakes the loop at stop
+  std::atomic<bool> stopping_{false};
+  std::thread loop_thread_;
+  std::unique_ptr<httplib::ThreadPool> workers_;
+  mutable std::mutex mu_;
+  std::unordered_map<int, std::unique_ptr<Conn>> conns_;
+  int64_t last_refusal_log_ms_ = 0;
+};
+
+// Where the header block of a request in `buf` ends (just past the empty line), or npos. Leading
+// empty lines before a request line are allowed (RFC 9112 2.2). Exposed for unit tests.
+size_t header_block_end(std::string_view buf);
+// Splits a raw header block ("Request-Line CRLF *(Name: value CRLF) CRLF") into the request line's
+// parts and name/value pairs with values trimmed but otherwise exactly as sent. False when the
+// request line is not "METHOD SP target SP version". Exposed for unit tests.
+bool parse_raw_request(std::string_view block, RawRequest& out);
 std::vector<std::pair<std::string, std::string>> parse_raw_headers(std::string_view block);
 
 }  // namespace localaws
