@@ -213,6 +213,54 @@ func runS3(r *c.Runner, endpoint string) {
 		return c.SameBytes("small object", buf.Bytes(), smallBin)
 	})
 
+	// A stream of unknown length (an io.Reader without Seek): the uploader buffers 5 MiB parts
+	// and learns the size at the end (12 MiB: parts of 5, 5 and 2 MiB).
+	stream := c.RandomBytes(12<<20, 8)
+	r.Step("s3.manager.upload-stream", func() error {
+		up := s3manager.NewUploaderWithClient(sp, func(u *s3manager.Uploader) { u.PartSize = part })
+		res, err := up.Upload(&s3manager.UploadInput{Bucket: aws.String(bucket), Key: aws.String("big/stream.bin"),
+			Body: io.MultiReader(bytes.NewReader(stream))})
+		if err != nil {
+			return err
+		}
+		if res.UploadID == "" {
+			return c.Errorf("12 MiB stream was not uploaded in parts")
+		}
+		b, out, err := getBytes(sp, &s3.GetObjectInput{Bucket: aws.String(bucket), Key: aws.String("big/stream.bin")})
+		if err != nil {
+			return err
+		}
+		if err := c.Equal("ETag", aws.StringValue(out.ETag), c.MultipartETag(stream[:part], stream[part:2*part], stream[2*part:])); err != nil {
+			return err
+		}
+		return c.SameBytes("streamed object", b, stream)
+	})
+	// The book's dotted bucket name, path style and virtual-hosted (<a.b>.s3.localhost, fine over http).
+	dotted := "kevintruvu.coffeeshopranker." + strings.TrimPrefix(bucket, "go-v1-")
+	r.Step("s3.dotted-bucket", func() error {
+		if _, err := sp.CreateBucket(&s3.CreateBucketInput{Bucket: aws.String(dotted)}); err != nil {
+			return err
+		}
+		body := []byte("graph")
+		if _, err := sv.PutObject(&s3.PutObjectInput{Bucket: aws.String(dotted), Key: aws.String("Test Folder/graph.jpg"), Body: bytes.NewReader(body)}); err != nil {
+			return err
+		}
+		for _, svc := range []*s3.S3{sp, sv} {
+			b, _, err := getBytes(svc, &s3.GetObjectInput{Bucket: aws.String(dotted), Key: aws.String("Test Folder/graph.jpg")})
+			if err != nil {
+				return err
+			}
+			if err := c.SameBytes("object in the dotted bucket", b, body); err != nil {
+				return err
+			}
+		}
+		if _, err := sp.DeleteObject(&s3.DeleteObjectInput{Bucket: aws.String(dotted), Key: aws.String("Test Folder/graph.jpg")}); err != nil {
+			return err
+		}
+		_, err := sv.DeleteBucket(&s3.DeleteBucketInput{Bucket: aws.String(dotted)})
+		return err
+	})
+
 	// Presigned URLs used with plain net/http.
 	r.Step("s3.presign.get", func() error {
 		for _, svc := range []*s3.S3{sp, sv} {
@@ -560,7 +608,7 @@ func runS3(r *c.Runner, endpoint string) {
 		if err != nil {
 			return err
 		}
-		want := append([]string{"big/20MiB.bin", "docs/copy.txt", "mp/explicit.bin", "presigned/put.txt", "public/graph.jpg",
+		want := append([]string{"big/20MiB.bin", "big/stream.bin", "docs/copy.txt", "mp/explicit.bin", "presigned/put.txt", "public/graph.jpg",
 			"small/1000.bin", vhostKey}, listKeys...)
 		sort.Strings(want)
 		if err := c.Equal("keys before cleanup", strings.Join(keys, ","), strings.Join(want, ",")); err != nil {
