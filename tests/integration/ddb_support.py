@@ -10,10 +10,12 @@ from botocore.credentials import Credentials
 from localaws_support import LocalAws
 
 
-def raw_call(server, operation, body, region="us-east-1", sign=True):
-    """POSTs `body` (bytes) as DynamoDB_20120810.<operation>; returns (status, headers, body)."""
+def raw_call(server, operation, body, region="us-east-1", sign=True, headers=None):
+    """POSTs `body` (bytes) as DynamoDB_20120810.<operation>; returns (status, headers, body).
+    Extra `headers` are sent (and signed) as given."""
     url = server.endpoint + "/"
-    headers = {"X-Amz-Target": "DynamoDB_20120810." + operation, "Content-Type": "application/x-amz-json-1.0"}
+    headers = {"X-Amz-Target": "DynamoDB_20120810." + operation, "Content-Type": "application/x-amz-json-1.0",
+               **(headers or {})}
     if sign:
         req = AWSRequest(method="POST", url=url, data=body, headers=headers)
         SigV4Auth(Credentials("test", "test"), "dynamodb", region).add_auth(req)

@@ -2,12 +2,15 @@
 #include <chrono>
 #include <condition_variable>
 #include <mutex>
+#include <optional>
+#include <string_view>
 #include <thread>
 #include <unordered_map>
 
 #include "common/time.h"
 #include "dynamodb/ttl.h"
 
+#include "common/compression.h"
 #include "common/crypto.h"
 #include "common/log.h"
 #include "dynamodb/context.h"
@@ -86,6 +89,38 @@ size_t json_depth(const std::string& text) {
 // Enough for AttributeValues nested to DynamoDB's limit of 32 levels (two JSON levels each).
 constexpr size_t kMaxJsonDepth = 128;
 
+// DynamoDB compresses responses of 4 KB and more when Accept-Encoding allows (docs/dynamodb.md).
+constexpr size_t kCompressFrom = 4096;
+
+// The last Accept-Encoding header: DynamoDB ignores earlier copies.
+std::optional<std::string_view> accept_encoding(const http::Request& req) {
+  std::optional<std::string_view> v;
+  for (auto& [k, value] : req.headers)
+    if (k == "accept-encoding") v = value;
+  return v;
+}
+
+// Undoes the request's Content-Encoding (gzip / deflate, after authentication: the signature
+// covers the bytes as sent). DynamoDB answers 500 InternalServerError to an unknown coding and to
+// data that does not decode; the decoded body has the same 16 MB cap as a plain one (413).
+void decode_body(const http::Request& req, std::string& body) {
+  const std::string coded = req.header_joined("content-encoding");
+  if (coded.empty()) return;
+  std::string unknown;
+  auto codings = compression::parse_content_encoding(coded, &unknown);
+  if (!codings) {
+    throw DdbError("InternalServerError", "Internal server error (unsupported Content-Encoding '" + unknown + "')", 500);
+  }
+  for (auto it = codings->rbegin(); it != codings->rend(); ++it) {
+    std::string out;
+    if (auto err = compression::decompress(*it, body, auth::Authenticator::kMaxJsonBody, out)) {
+      if (err->too_large) throw DdbError("RequestEntityTooLarge", "Request Entity Too Large", 413);
+      throw DdbError("InternalServerError", "Internal server error (" + err->message + ")", 500);
+    }
+    body = std::move(out);
+  }
+}
+
 class DdbService : public Service {
  public:
   explicit DdbService(Runtime& rt) : rt_(rt) {
@@ -115,6 +150,7 @@ class DdbService : public Service {
       if (auto err = http::read_all(*req.body, auth::Authenticator::kMaxJsonBody, body)) {
         throw DdbError::validation("Request body could not be read: " + err->message);
       }
+      decode_body(req, body);
       if (json_depth(body) > kMaxJsonDepth) throw DdbError::validation("Nesting Levels have exceeded supported limits");
       json in = json::parse(body, nullptr, false);
       if (in.is_discarded() || !in.is_object()) throw DdbError::serialization("Start of structure or map found where not expected.");
@@ -139,7 +175,14 @@ class DdbService : public Service {
   void finish(const http::Request& req, http::Response& res) override {
     res.set_header("Content-Type", "application/x-amz-json-1.0");
     res.set_header("x-amzn-RequestId", req.request_id);
-    // Go SDK v2 verifies this: CRC32 of the exact body bytes, in decimal.
+    if (res.body.size() >= kCompressFrom) {
+      auto coding = compression::choose_response_coding(accept_encoding(req));
+      if (coding != compression::Coding::kIdentity) {
+        res.body = compression::compress(coding, res.body);
+        res.set_header("Content-Encoding", compression::coding_name(coding));
+      }
+    }
+    // The Go SDKs verify this: CRC32 of the exact body bytes sent (compressed when it is), in decimal.
     res.set_header("X-Amz-Crc32", std::to_string(crc32_update(0, res.body.data(), res.body.size())));
   }
   void reset() override {
