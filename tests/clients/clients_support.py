@@ -1,6 +1,8 @@
 """Shared pieces of the client-compatibility suite: a moto_server to time clients against side by
 side, a step timer that prints a localaws/moto table, and the scratch directory for builds."""
+import json
 import os
+import random
 import shutil
 import socket
 import subprocess
@@ -75,6 +77,11 @@ class Moto:
                     "AWS_CONFIG_FILE": os.devnull, "AWS_SHARED_CREDENTIALS_FILE": os.devnull, "AWS_PAGER": ""})
         return env
 
+    def boto3_client(self, service):
+        import boto3
+        return boto3.client(service, endpoint_url=self.endpoint, aws_access_key_id="test",
+                            aws_secret_access_key="test", region_name="us-east-1")
+
     def close(self):
         if self.proc and self.proc.poll() is None:
             self.proc.terminate()
@@ -124,3 +131,151 @@ class StepTimes:
                 cells.append("%11.1f ms" % v if isinstance(v, float) else "%14s" % v)
             out.append("%-*s  %s" % (width, step, "  ".join(cells)))
         print("\n".join(out), flush=True)
+
+
+# --- generated file trees (backup and sync clients) ------------------------------------------
+MiB = 1024 * 1024
+
+
+def _tree_content(rng, size):
+    """Incompressible bytes for half the files, repetitive text for the other half."""
+    if size == 0 or rng.random() < 0.5:
+        return rng.randbytes(size)
+    line = ("line %d of a compressible file %s\n" % (rng.randrange(10 ** 6), "x" * rng.randrange(40))).encode()
+    return (line * (size // len(line) + 1))[:size]
+
+
+def _tree_size(rng):
+    r = rng.random()
+    if r < 0.05:
+        return 0
+    if r < 0.75:
+        return rng.randrange(1, 4096)
+    if r < 0.96:
+        return rng.randrange(4096, 32 * 1024)
+    return rng.randrange(32 * 1024, 256 * 1024)
+
+
+def make_tree(root, count, seed, large=4):
+    """Writes `count` files (0 bytes to a few MiB, `large` incompressible ones of 1-3 MiB) in nested directories
+    under root, reproducibly from seed; also one empty directory. Returns the relative file paths."""
+    rng = random.Random(seed)
+    dirs = [""]
+    for i in range(max(2, count // 25)):
+        parent = rng.choice(dirs)
+        if parent.count(os.sep) >= 4:
+            parent = ""
+        dirs.append(os.path.join(parent, rng.choice(["d%03d" % i, "dir %03d" % i, "répertoire-%03d" % i])))
+    for d in dirs:
+        os.makedirs(os.path.join(root, d), exist_ok=True)
+    os.makedirs(os.path.join(root, "empty dir"), exist_ok=True)
+    files = []
+    large_ones = set(rng.sample(range(count), large))
+    for i in range(count):
+        rel = os.path.join(rng.choice(dirs), rng.choice(["f%05d.bin", "file %05d.txt", "données_%05d"]) % i)
+        with open(os.path.join(root, rel), "wb") as f:
+            if i in large_ones:  # large files are incompressible (photos, archives)
+                f.write(rng.randbytes(rng.randrange(1 * MiB, 3 * MiB + 1)))
+            else:
+                f.write(_tree_content(rng, _tree_size(rng)))
+        files.append(rel)
+    return files
+
+
+def mutate_tree(root, files, seed, changes=30, removals=20, additions=40):
+    """Rewrites `changes` files (new bytes, sometimes a new size), deletes `removals`, and adds
+    `additions` (some in a new directory). Returns (changed, removed, added) relative paths; `files`
+    (the list make_tree returned) is updated in place."""
+    rng = random.Random(seed)
+    picked = rng.sample(files, changes + removals)
+    changed, removed = picked[:changes], picked[changes:]
+    for rel in changed:
+        path = os.path.join(root, rel)
+        size = os.path.getsize(path)
+        if rng.random() < 0.5:
+            size = rng.randrange(0, 64 * 1024)
+        with open(path, "wb") as f:
+            f.write(b"changed:" + _tree_content(rng, size))
+    for rel in removed:
+        os.remove(os.path.join(root, rel))
+        files.remove(rel)
+    os.makedirs(os.path.join(root, "added later", "deeper"), exist_ok=True)
+    added = []
+    for i in range(additions):
+        rel = os.path.join(rng.choice(["added later", os.path.join("added later", "deeper"), ""]), "new-%04d.dat" % i)
+        with open(os.path.join(root, rel), "wb") as f:
+            f.write(_tree_content(rng, _tree_size(rng)))
+        added.append(rel)
+        files.append(rel)
+    return changed, removed, added
+
+
+def tree_differences(a, b):
+    """Compares two directory trees: the same directories, the same files, byte for byte. Returns a
+    list of differences (empty when they match)."""
+    def walk(root):
+        entries = {}
+        for d, subdirs, names in os.walk(root):
+            for s in subdirs:
+                entries[os.path.relpath(os.path.join(d, s), root)] = "dir"
+            for n in names:
+                p = os.path.join(d, n)
+                entries[os.path.relpath(p, root)] = "link" if os.path.islink(p) else "file"
+        return entries
+    ea, eb = walk(a), walk(b)
+    diffs = ["only in %s: %s" % (a, p) for p in sorted(set(ea) - set(eb))]
+    diffs += ["only in %s: %s" % (b, p) for p in sorted(set(eb) - set(ea))]
+    for p in sorted(set(ea) & set(eb)):
+        if ea[p] != eb[p]:
+            diffs.append("%s: %s vs %s" % (p, ea[p], eb[p]))
+        elif ea[p] == "file":
+            with open(os.path.join(a, p), "rb") as fa, open(os.path.join(b, p), "rb") as fb:
+                if fa.read() != fb.read():
+                    diffs.append("contents differ: %s" % p)
+    return diffs
+
+
+def drain_requests(server):
+    """The calls a LocalAws server journaled since the last drain, oldest first (GET, then DELETE
+    /_localaws/requests; the journal keeps the last 1000)."""
+    status, _, body = server.get("/_localaws/requests?limit=1000")
+    assert status == 200, (status, body[:300])
+    server.request("DELETE", "/_localaws/requests")
+    return json.loads(body)["requests"]
+
+
+class RequestCheck:
+    """Looks at a LocalAws server's request journal after each step: no call may have had a 5xx
+    answer (clients retry those quietly, which would hide a bug); counts calls by operation/status."""
+
+    def __init__(self, server):
+        self.server = server
+        self.counts = {}
+        drain_requests(server)
+
+    def after(self, step):
+        calls = drain_requests(self.server)
+        bad = [c for c in calls if c["status"] >= 500]
+        assert not bad, "%s: localaws answered 5xx: %s" % (step, bad[:5])
+        for c in calls:
+            key = "%s %d" % (c["operation"], c["status"])
+            self.counts[key] = self.counts.get(key, 0) + 1
+        return calls
+
+    def summary(self):
+        return ", ".join("%s x%d" % kv for kv in sorted(self.counts.items()))
+
+
+def step_runner(times, target, server=None):
+    """run(step, fn): times.run(target, step, fn), then, given the LocalAws `server`, the journal
+    check of RequestCheck for that step (run.journal; None for moto)."""
+    journal = RequestCheck(server) if server is not None else None
+
+    def run(step, fn):
+        result = times.run(target, step, fn)
+        if journal:
+            journal.after(step)
+        return result
+    run.journal = journal
+    return run
+
