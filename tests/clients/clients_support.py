@@ -1,5 +1,6 @@
 """Shared pieces of the client-compatibility suite: a moto_server to time clients against side by
 side, a step timer that prints a localaws/moto table, and the scratch directory for builds."""
+import hashlib
 import json
 import os
 import random
@@ -9,6 +10,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import unittest
 import urllib.request
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -279,3 +281,162 @@ def step_runner(times, target, server=None):
     run.journal = journal
     return run
 
+
+# --- pieces shared by the command-line client tests (aws CLI v2, s3cmd, rclone) ---------------
+
+def debian_env(env):
+    """`env` without the pyenv/virtualenv pieces, for Debian's python3 programs (/usr/bin/aws,
+    /usr/bin/s3cmd): their shebang is /usr/bin/python3 and they must load Debian's modules."""
+    env = {k: v for k, v in env.items()
+           if not k.startswith(("PYENV", "PYTHONPATH", "PYTHONHOME", "VIRTUAL_ENV"))}
+    env["PATH"] = os.pathsep.join(p for p in env.get("PATH", "/usr/bin:/bin").split(os.pathsep)
+                                  if ".pyenv" not in p and "virtualenv" not in p)
+    return env
+
+
+def run(cmd, env=None, timeout=120, check=True, cwd=None, input=None):
+    """Runs a client command (text output, bounded); with check, a non-zero exit raises an
+    AssertionError that shows the command, its exit code and its output."""
+    try:
+        p = subprocess.run([str(c) for c in cmd], env=env, cwd=cwd, input=input, capture_output=True,
+                           text=True, timeout=timeout)
+    except subprocess.TimeoutExpired as e:
+        raise AssertionError("%s: timed out after %ss\n%s\n%s" % (" ".join(map(str, cmd)), timeout,
+                                                                  e.stdout, e.stderr))
+    if check and p.returncode != 0:
+        raise AssertionError("%s: exit %d\n--- stdout\n%s\n--- stderr\n%s" % (
+            " ".join(map(str, cmd)), p.returncode, p.stdout[-4000:], p.stderr[-4000:]))
+    return p
+
+
+def file_md5(path):
+    h = hashlib.md5()
+    with open(path, "rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()
+
+
+def multipart_etag(data, part_size):
+    """The ETag S3 gives an object uploaded in parts of `part_size` bytes (last one shorter)."""
+    digests = [hashlib.md5(data[i:i + part_size]).digest() for i in range(0, len(data), part_size)]
+    return '"%s-%d"' % (hashlib.md5(b"".join(digests)).hexdigest(), len(digests))
+
+
+def seeded_bytes(size, seed):
+    return random.Random(seed).randbytes(size)
+
+
+def seeded_file(path, size, seed):
+    """A pseudo-random file of `size` bytes from `seed`, written once and reused (a `.md5` file
+    beside it records its digest); returns the MD5 hex digest."""
+    sidecar = path + ".md5"
+    if os.path.exists(path) and os.path.getsize(path) == size and os.path.exists(sidecar):
+        with open(sidecar) as f:
+            return f.read().strip()
+    rng = random.Random(seed)
+    h = hashlib.md5()
+    with open(path + ".tmp", "wb") as f:
+        left = size
+        while left:
+            block = rng.randbytes(min(left, 8 << 20))
+            h.update(block)
+            f.write(block)
+            left -= len(block)
+    os.replace(path + ".tmp", path)
+    with open(sidecar, "w") as f:
+        f.write(h.hexdigest())
+    return h.hexdigest()
+
+
+def remove_empty_dirs(root):
+    """Removes the empty folders under root (S3 keeps no empty folders, so a download has none)."""
+    for dirpath, _, _ in sorted(os.walk(root), key=lambda w: -len(w[0])):
+        if dirpath != root and not os.listdir(dirpath):
+            os.rmdir(dirpath)
+
+
+def tree_files(root):
+    """The sorted relative paths of the files under root."""
+    return sorted(os.path.relpath(os.path.join(d, n), root) for d, _, names in os.walk(root) for n in names)
+
+
+def s3_client(endpoint):
+    """A boto3 S3 client (test/test, us-east-1, no retries) for set-up and checks beside a client."""
+    import boto3
+    import botocore.config
+    return boto3.client("s3", endpoint_url=endpoint, aws_access_key_id="test", aws_secret_access_key="test",
+                        region_name="us-east-1",
+                        config=botocore.config.Config(retries={"max_attempts": 1, "mode": "standard"}))
+
+
+class Workflow:
+    """Runs one client's steps against one target. Against localaws (strict) a failing step fails
+    the test, and so does any 5xx in the server's request journal (RequestCheck); against moto the
+    failure is recorded in the timing table and the next steps go on (a moto bug is not ours)."""
+
+    def __init__(self, times, target, strict, server=None):
+        self.times, self.target, self.strict = times, target, strict
+        self.journal = RequestCheck(server) if server is not None else None
+        self.failures = []
+
+    def step(self, name, fn, *args, **kw):
+        if self.strict:
+            result = self.times.run(self.target, name, fn, *args, **kw)
+            if self.journal:
+                self.journal.after(name)
+            return result
+        try:
+            return self.times.run(self.target, name, fn, *args, **kw)
+        except Exception as e:  # moto: noted in the table, not a failure of this test
+            self.failures.append((name, e))
+            first = next((l.strip() for l in str(e).splitlines() if l.strip()), type(e).__name__)
+            self.times.note(self.target, name, "failed (%s)" % first[:60])
+            return None
+
+    def report(self):
+        """Prints what failed against a non-strict target (moto), one paragraph per step."""
+        for name, e in self.failures:
+            print("%s: failed at %r: %s" % (self.target, name, str(e).strip()[:1500]), flush=True)
+
+
+class SideBySide(unittest.TestCase):
+    """Base of a client test: one localaws (in memory) and one moto_server for the whole class, and
+    side_by_side(), which runs a workflow against localaws (strict) then moto (tolerant) and prints
+    the timing table."""
+    tmp_prefix = "client-"
+
+    @classmethod
+    def setUpClass(cls):
+        cls.server = LocalAws(in_memory=True).start()
+        cls.moto = Moto().start()
+        cls.tmp = tempfile.mkdtemp(prefix=cls.tmp_prefix)
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.moto.close()
+        cls.server.close()
+        shutil.rmtree(cls.tmp, ignore_errors=True)
+
+    def targets(self):
+        """(name, endpoint, strict) of each target: localaws, then moto when it runs."""
+        out = [("localaws", self.server.endpoint, True)]
+        if self.moto.available:
+            out.append(("moto", self.moto.endpoint, False))
+        return out
+
+    def side_by_side(self, title, body, targets=None):
+        """body(wf, target, endpoint, folder) for each target, with a fresh folder each."""
+        times = StepTimes(title)
+        flows = []
+        try:
+            for target, endpoint, strict in targets or self.targets():
+                folder = tempfile.mkdtemp(prefix=target + "-", dir=self.tmp)
+                wf = Workflow(times, target, strict, self.server if target == "localaws" else None)
+                flows.append(wf)
+                body(wf, target, endpoint, folder)
+        finally:
+            times.print()
+            for wf in flows:
+                wf.report()
+        return times
