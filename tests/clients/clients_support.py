@@ -429,14 +429,20 @@ class SideBySide(unittest.TestCase):
         """body(wf, target, endpoint, folder) for each target, with a fresh folder each."""
         times = StepTimes(title)
         flows = []
+        failure = None
         try:
             for target, endpoint, strict in targets or self.targets():
                 folder = tempfile.mkdtemp(prefix=target + "-", dir=self.tmp)
                 wf = Workflow(times, target, strict, self.server if target == "localaws" else None)
                 flows.append(wf)
-                body(wf, target, endpoint, folder)
+                try:
+                    body(wf, target, endpoint, folder)
+                except Exception as e:  # a strict target failed: still time the others, then fail
+                    failure = failure or e
         finally:
             times.print()
             for wf in flows:
                 wf.report()
+        if failure:
+            raise failure
         return times
