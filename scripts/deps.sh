@@ -25,9 +25,10 @@ if [ "$what" = test ]; then
   # Debian's awscli is the aws CLI v2 (/usr/bin/aws), tested beside pyenv's v1 when present.
   pkgs+=(awscli)
   # The client-compatibility suite (tests/clients/): the Go SDKs v1 and v2 (built offline in
-  # GOPATH mode against Debian's packaged sources), rclone, s3cmd, restic and duplicity.
+  # GOPATH mode against Debian's packaged sources), rclone, s3cmd, restic and duplicity (its
+  # boto3+s3 backend runs under Debian's python3, hence Debian's python3-boto3).
   pkgs+=(golang-go golang-github-aws-aws-sdk-go-dev golang-github-aws-aws-sdk-go-v2-dev
-         rclone s3cmd restic duplicity)
+         rclone s3cmd restic duplicity python3-boto3)
 fi
 for p in "${pkgs[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || need+=("$p")

@@ -96,11 +96,28 @@ class BucketTests(S3TestCase):
 
     def test_unbuilt_subresources_are_not_implemented(self):
         name = self.bucket("nyi")
-        self.assertError("NotImplemented", self.s3.get_bucket_versioning, Bucket=name, status=501)
-        self.assertError("NotImplemented", self.s3.get_bucket_lifecycle_configuration, Bucket=name, status=501)
+        self.assertError("NotImplemented", self.s3.put_bucket_lifecycle_configuration, Bucket=name,
+                         LifecycleConfiguration={"Rules": [{"ID": "r", "Status": "Enabled", "Filter": {"Prefix": "x/"},
+                                                            "Expiration": {"Days": 1}}]}, status=501)
         self.assertError("NotImplemented", self.s3.get_bucket_logging, Bucket=name, status=501)
         self.assertError("NotImplemented", self.s3.put_bucket_versioning, Bucket=name,
                          VersioningConfiguration={"Status": "Enabled"}, status=501)
+
+    def test_request_payment_lifecycle_and_versioning_reads(self):
+        # What s3cmd's `info s3://bucket` asks: buckets pay for their own requests, and a bucket
+        # without lifecycle rules answers NoSuchLifecycleConfiguration (localaws sets none).
+        name = self.bucket("reads")
+        self.assertEqual(self.s3.get_bucket_request_payment(Bucket=name)["Payer"], "BucketOwner")
+        # Never versioned (rclone's purge asks): no Status, no MFADelete.
+        got = self.s3.get_bucket_versioning(Bucket=name)
+        self.assertEqual({k: v for k, v in got.items() if k != "ResponseMetadata"}, {})
+        err = self.assertError("NoSuchLifecycleConfiguration", self.s3.get_bucket_lifecycle_configuration,
+                               Bucket=name, status=404)
+        self.assertEqual(err["Error"]["Message"], "The lifecycle configuration does not exist")
+        self.assertEqual(err["Error"]["BucketName"], name)
+        self.assertError("NoSuchBucket", self.s3.get_bucket_request_payment, Bucket=name + "-missing", status=404)
+        self.assertError("NoSuchBucket", self.s3.get_bucket_lifecycle_configuration, Bucket=name + "-missing",
+                         status=404)
 
     def test_anonymous_requests_are_denied(self):
         name = self.bucket("anon")

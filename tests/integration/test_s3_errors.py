@@ -51,7 +51,7 @@ class ErrorTests(S3TestCase):
         self.assertEqual((status, self.parse(out)["Code"]), (400, "MalformedXML"))
 
     def test_not_implemented_is_never_a_fake_success(self):
-        for path, method in (("/%s?versioning" % self.b, "GET"), ("/%s?lifecycle" % self.b, "GET"),
+        for path, method in (("/%s?versioning" % self.b, "PUT"), ("/%s?lifecycle" % self.b, "PUT"),
                              ("/%s?notification" % self.b, "GET"), ("/%s?logging" % self.b, "GET"),
                              ("/%s?encryption" % self.b, "GET"), ("/%s?versions" % self.b, "GET"),
                              ("/%s?replication" % self.b, "PUT"), ("/%s/k?legal-hold" % self.b, "PUT"),

@@ -48,12 +48,18 @@ TEST_CASE("s3 router: object operations") {
 }
 
 TEST_CASE("s3 router: unbuilt subresources answer NotImplemented, never the plain operation") {
-  for (const char* sub : {"versioning", "lifecycle", "logging", "tagging", "encryption"}) {
+  for (const char* sub : {"versions", "logging", "tagging", "encryption"}) {
     auto got = r("GET", true, false, {{sub, ""}});
     CHECK(got.op == Op::kNotImplemented);
   }
-  CHECK(r("GET", true, false, {{"versioning", ""}}).name == "GetBucketVersioning");
+  CHECK(r("PUT", true, false, {{"versioning", ""}}).name == "PutBucketVersioning");
   CHECK(r("PUT", true, false, {{"logging", ""}}).name == "PutBucketLogging");
+  // Only the reads of these two are built (fixed answers); writing them is not.
+  CHECK(r("GET", true, false, {{"lifecycle", ""}}).op == Op::kGetBucketLifecycle);
+  CHECK(r("GET", true, false, {{"requestPayment", ""}}).op == Op::kGetBucketRequestPayment);
+  CHECK(r("PUT", true, false, {{"lifecycle", ""}}).op == Op::kNotImplemented);
+  CHECK(r("GET", true, false, {{"versioning", ""}}).op == Op::kGetBucketVersioning);
+  CHECK(r("PUT", true, false, {{"requestPayment", ""}}).name == "PutBucketRequestPayment");
   CHECK(r("PUT", true, false, {{"website", ""}}).op == Op::kPutBucketWebsite);
 }
 

@@ -292,6 +292,9 @@ Need need_of(Op op) {
     case Op::kPutBucketWebsite:
     case Op::kDeleteBucketWebsite: return {0, false, true, "s3:PutBucketWebsite"};
     case Op::kGetBucketCors: return {0, false, true, "s3:GetBucketCORS"};
+    case Op::kGetBucketRequestPayment: return {0, false, true, "s3:GetBucketRequestPayment"};
+    case Op::kGetBucketLifecycle: return {0, false, true, "s3:GetLifecycleConfiguration"};
+    case Op::kGetBucketVersioning: return {0, false, true, "s3:GetBucketVersioning"};
     case Op::kPutBucketCors:
     case Op::kDeleteBucketCors: return {0, false, true, "s3:PutBucketCORS"};
     default: return {0, false, true, ""};

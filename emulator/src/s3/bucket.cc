@@ -124,4 +124,18 @@ void get_bucket_location(Ctx& c) {
   reply_xml(c, doc);
 }
 
+void get_bucket_request_payment(Ctx& c) {
+  XmlDoc doc("RequestPaymentConfiguration");
+  doc.root.add("Payer", "BucketOwner");
+  reply_xml(c, doc);
+}
+
+void get_bucket_lifecycle(Ctx& c) { throw S3Error("NoSuchLifecycleConfiguration").with("BucketName", c.bucket); }
+
+void get_bucket_versioning(Ctx& c) {
+  // A bucket that versioning was never enabled on has no Status element at all.
+  XmlDoc doc("VersioningConfiguration");
+  reply_xml(c, doc);
+}
+
 }  // namespace localaws::s3

@@ -29,6 +29,7 @@ const std::map<std::string, Entry>& table() {
       {"AccessForbidden", {403, "CORSResponse: This CORS request is not allowed."}},
       {"NoSuchCORSConfiguration", {404, "The CORS configuration does not exist"}},
       {"NoSuchWebsiteConfiguration", {404, "The specified bucket does not have a website configuration"}},
+      {"NoSuchLifecycleConfiguration", {404, "The lifecycle configuration does not exist"}},
       {"PolicyTooLarge", {400, "Policy exceeds the maximum allowed document size."}},
       {"UnexpectedContent", {400, "This request does not support content"}},
       {"NoSuchBucketPolicy", {404, "The bucket policy does not exist"}},

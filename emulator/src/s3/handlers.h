@@ -39,6 +39,9 @@ void create_bucket(Ctx& c);
 void head_bucket(Ctx& c);
 void delete_bucket(Ctx& c);
 void get_bucket_location(Ctx& c);
+void get_bucket_request_payment(Ctx& c);  // always BucketOwner
+void get_bucket_lifecycle(Ctx& c);        // always NoSuchLifecycleConfiguration (no rules can be set)
+void get_bucket_versioning(Ctx& c);       // always never-versioned (an empty VersioningConfiguration)
 // put.cc
 void put_object(Ctx& c);
 // bucket_cors.cc

@@ -46,6 +46,12 @@ constexpr std::array kRows = {
     Row{"GET", Target::kBucket, "website", "", Op::kGetBucketWebsite},
     Row{"PUT", Target::kBucket, "website", "", Op::kPutBucketWebsite},
     Row{"DELETE", Target::kBucket, "website", "", Op::kDeleteBucketWebsite},
+    // Read-only: buckets always pay for their own requests, have no lifecycle rules and were never
+    // versioned (Put/Delete of these stay NotImplemented through kUnbuilt). s3cmd's `info` asks for
+    // the first two, rclone's `purge` for versioning.
+    Row{"GET", Target::kBucket, "requestPayment", "", Op::kGetBucketRequestPayment},
+    Row{"GET", Target::kBucket, "lifecycle", "", Op::kGetBucketLifecycle},
+    Row{"GET", Target::kBucket, "versioning", "", Op::kGetBucketVersioning},
     Row{"OPTIONS", Target::kBucket, "", "", Op::kPreflight},
     Row{"OPTIONS", Target::kObject, "", "", Op::kPreflight},
     Row{"GET", Target::kBucket, "", "", Op::kListObjects},
@@ -153,6 +159,9 @@ const char* op_name(Op op) {
     case Op::kGetBucketWebsite: return "GetBucketWebsite";
     case Op::kPutBucketWebsite: return "PutBucketWebsite";
     case Op::kDeleteBucketWebsite: return "DeleteBucketWebsite";
+    case Op::kGetBucketRequestPayment: return "GetBucketRequestPayment";
+    case Op::kGetBucketLifecycle: return "GetBucketLifecycleConfiguration";
+    case Op::kGetBucketVersioning: return "GetBucketVersioning";
     case Op::kNotImplemented: return "NotImplemented";
     case Op::kMethodNotAllowed: return "MethodNotAllowed";
   }

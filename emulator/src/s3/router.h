@@ -56,6 +56,9 @@ enum class Op {
   kGetBucketWebsite,
   kPutBucketWebsite,
   kDeleteBucketWebsite,
+  kGetBucketRequestPayment,
+  kGetBucketLifecycle,
+  kGetBucketVersioning,
   kNotImplemented,    // a known S3 subresource or operation localaws does not build (yet)
   kMethodNotAllowed,  // no operation for this method on this resource
 };

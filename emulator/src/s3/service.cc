@@ -135,6 +135,9 @@ class S3Service : public Service {
       case Op::kHeadBucket: return head_bucket(c);
       case Op::kDeleteBucket: return delete_bucket(c);
       case Op::kGetBucketLocation: return get_bucket_location(c);
+      case Op::kGetBucketRequestPayment: return get_bucket_request_payment(c);
+      case Op::kGetBucketLifecycle: return get_bucket_lifecycle(c);
+      case Op::kGetBucketVersioning: return get_bucket_versioning(c);
       case Op::kListObjects: return list_objects(c, false);
       case Op::kListObjectsV2: return list_objects(c, true);
       case Op::kListMultipartUploads: return list_multipart_uploads(c);
