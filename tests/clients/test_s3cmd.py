@@ -71,10 +71,7 @@ class S3cmdTest(SideBySide):
     def test_sigv4(self):
         self.run_mode(sigv2=False)
 
-    # Known localaws bug (/work/notes/cli-tools.md F1, for the front door): s3cmd's SigV2 requests
-    # carry `x-amz-date: <RFC 1123 date> +0000`, which localaws refuses ("AWS authentication
-    # requires a valid Date or x-amz-date header"). Remove this decorator when that is fixed.
-    @unittest.expectedFailure
+    # signature_v2 = True: SigV2 header auth with x-amz-date in RFC 2822 form ("... +0000").
     def test_sigv2(self):
         self.run_mode(sigv2=True)
 

@@ -103,5 +103,8 @@ TEST_CASE("time formats", "[common]") {
   CHECK(parse_iso8601("2015-08-30T12:36:00.000Z").value() == 1440938160);
   CHECK(parse_http_date("Sun, 30 Aug 2015 12:36:00 GMT").value() == 1440938160);
   CHECK_FALSE(parse_http_date("yesterday").has_value());
+  CHECK(parse_http_date("Sun, 30 Aug 2015 12:36:00 +0000").value() == 1440938160);
+  CHECK(parse_http_date("Sun, 30 Aug 2015 14:36:00 +0200").value() == 1440938160);
+  CHECK_FALSE(parse_http_date("Sun, 30 Aug 2015 12:36:00 +00").has_value());
 }
 

@@ -81,6 +81,19 @@ std::optional<int64_t> parse_http_date(std::string_view s) {
     const char* end = strptime(str.c_str(), fmt, &tm);
     if (end && *end == '\0') return from_tm(tm);
   }
+  // RFC 2822's numeric zone ("Wed, 02 Dec 2026 17:06:52 +0000"), as s3cmd sends x-amz-date in
+  // its SigV2 mode.
+  std::tm tm{};
+  const char* end = strptime(str.c_str(), "%a, %d %b %Y %H:%M:%S", &tm);
+  int hh = 0, mm = 0;
+  char sign = 0;
+  if (end && std::sscanf(end, " %c%2d%2d", &sign, &hh, &mm) == 3 && (sign == '+' || sign == '-') &&
+      std::strlen(end) == 6 && hh < 24 && mm < 60) {
+    int64_t offset = (hh * 3600 + mm * 60) * (sign == '+' ? 1 : -1);
+    auto t = from_tm(tm);
+    if (!t) return std::nullopt;
+    return *t - offset;
+  }
   return std::nullopt;
 }
 

@@ -265,6 +265,7 @@ bool TunedHttpServer::serve() {
   begin_stop();
   loop_thread_.join();
   workers_->shutdown();  // in-flight requests finish; their connections close
+  workers_.reset();      // (a ThreadPool must be shut down once)
   std::lock_guard<std::mutex> lock(mu_);
   for (auto& [fd, c] : conns_) ::close(fd);
   conns_.clear();
@@ -273,6 +274,10 @@ bool TunedHttpServer::serve() {
 
 void TunedHttpServer::begin_stop() {
   stopping_ = true;
+  // cpp-httplib's stop() does nothing before its accept loop runs (a SIGTERM right after bind):
+  // shutting the listening socket down makes that loop end at its first accept().
+  socket_t listening = svr_sock_;
+  if (listening != INVALID_SOCKET) ::shutdown(listening, SHUT_RDWR);
   if (wake_fd_ >= 0) {
     uint64_t one = 1;
     [[maybe_unused]] auto n = ::write(wake_fd_, &one, sizeof one);
