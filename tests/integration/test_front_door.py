@@ -129,6 +129,19 @@ class SignedHeadersTest(unittest.TestCase):
                     # S3 never re-encodes object bytes, whatever the client accepts.
                     self.assertIsNone(header(headers, "content-encoding"))
 
+    def test_absolute_form_request_line(self):
+        # What a client sends to a proxy (RFC 9112 3.2.2): the signature covers the origin form.
+        pairs = signed_pairs(self.srv, "GET", "/fdoor/digits", b"", [])
+        host = "%s:%d" % host_port(self.srv)
+        s = socket.create_connection(host_port(self.srv), timeout=10)
+        try:
+            s.sendall(("GET http://%s/fdoor/digits HTTP/1.1\r\n" % host +
+                       "".join("%s: %s\r\n" % kv for kv in pairs) + "\r\n").encode())
+            head = read_response_head(s, 10)
+        finally:
+            s.close()
+        self.assertTrue(head.startswith(b"HTTP/1.1 200"), head[:300])
+
     def test_s3_put_with_multipart_content_type_repeated_and_spaced_headers(self):
         body = b"--xyz\r\nnot parsed as a form\r\n--xyz--\r\n"
         pairs = signed_pairs(self.srv, "PUT", "/fdoor/form", body, [

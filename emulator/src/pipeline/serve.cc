@@ -103,6 +103,10 @@ void internal_error(Outcome& o, const http::Request& req, http::Response& res) {
   }
 }
 
+// The current time in whole seconds, rounded up: a presigned URL with X-Amz-Expires=1 is refused
+// as soon as more than one second has passed, not up to two.
+int64_t auth_clock_s() { return (now_ms() + 999) / 1000; }
+
 }  // namespace
 
 std::string new_request_id() {
@@ -125,7 +129,7 @@ http::Response serve(Runtime& rt, http::Request& req, const ServeOptions& opt) {
         o.principal = *opt.principal;
         o.svc->handle(req, o.principal, res);
       } else {
-        auto ar = rt.authenticator->authenticate(req, o.svc->kind(), now_ms() / 1000);
+        auto ar = rt.authenticator->authenticate(req, o.svc->kind(), auth_clock_s());
         o.principal = ar.principal;
         if (ar.error) {
           res.operation = "Auth";
@@ -168,7 +172,7 @@ std::optional<http::Response> serve_expect(Runtime& rt, http::Request& req) {
   if (req.request_id.empty()) req.request_id = new_request_id();
   http::Response res;
   try {
-    auto ar = rt.authenticator->authenticate(req, o.svc->kind(), now_ms() / 1000);
+    auto ar = rt.authenticator->authenticate(req, o.svc->kind(), auth_clock_s());
     o.principal = ar.principal;
     if (ar.error) {
       res.operation = "Auth";

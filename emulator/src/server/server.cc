@@ -5,7 +5,10 @@
 #include <httplib.h>
 #include <sys/resource.h>
 
+#include <strings.h>
+
 #include <algorithm>
+#include <cstring>
 #include <chrono>
 #include <stdexcept>
 
@@ -75,8 +78,17 @@ class BorrowedBody : public http::Body {
 // The request as sent (the transport kept it), with the body the library reads for us.
 http::Request to_request(const httplib::Request& h, std::unique_ptr<http::Body> body) {
   const RawRequest* raw = current_raw_request();
-  http::Request r = raw ? http::make_request(raw->method, raw->target, raw->headers, std::move(body))
-                        : http::make_request(h.method, h.target, {}, std::move(body));
+  if (!raw) return http::make_request(h.method, h.target, {}, std::move(body));
+  // A request line in absolute form ("PUT http://b.s3.localhost:4566/k HTTP/1.1", as sent to a
+  // proxy) names the same resource as its origin form "/k" (RFC 9112 3.2.2); SigV4 signs the latter.
+  std::string target = raw->target;
+  for (const char* scheme : {"http://", "https://"}) {
+    if (target.size() > strlen(scheme) && strncasecmp(target.c_str(), scheme, strlen(scheme)) == 0) {
+      size_t slash = target.find_first_of("/?", strlen(scheme));
+      target = slash == std::string::npos ? "/" : target[slash] == '?' ? "/" + target.substr(slash) : target.substr(slash);
+    }
+  }
+  http::Request r = http::make_request(raw->method, std::move(target), raw->headers, std::move(body));
   r.remote_addr = h.remote_addr;
   return r;
 }
