@@ -55,6 +55,13 @@ TEST_CASE("serve: control plane, anonymous callers, and acting as a principal", 
   CHECK(denied.body.find("<Code>AccessDenied</Code>") != std::string::npos);
   CHECK(denied.header("x-amz-request-id") != nullptr);
 
+  // Found by the S3 fuzz target once control paths went through serve(): an unknown control path
+  // that is not UTF-8 is answered, not a 500 from the JSON encoder.
+  auto odd = request("GET", "/_localaws/\xfe\xff");
+  auto odd_res = serve(rt, odd);
+  CHECK(odd_res.status >= 400);
+  CHECK(odd_res.status < 500);
+
   auto entries = rt.journal.recent(10);
   REQUIRE(entries.size() == 2);  // health is not a service call
   CHECK(entries[0].operation == "CreateBucket");

@@ -19,7 +19,8 @@ namespace {
 
 void reply(http::Response& res, int status, const json& body) {
   res.status = status;
-  res.body = body.dump();
+  // Paths and names from the request may be any bytes: invalid UTF-8 is replaced, never thrown.
+  res.body = body.dump(-1, ' ', false, json::error_handler_t::replace);
   res.set_header("Content-Type", "application/json");
 }
 

@@ -107,6 +107,18 @@ void internal_error(Outcome& o, const http::Request& req, http::Response& res) {
 // as soon as more than one second has passed, not up to two.
 int64_t auth_clock_s() { return (now_ms() + 999) / 1000; }
 
+// Verifies the signature for o.svc: true with o.principal set, or false with the refusal rendered
+// in res and kept in o for the journal.
+bool authenticate(Runtime& rt, http::Request& req, Outcome& o, http::Response& res) {
+  auto ar = rt.authenticator->authenticate(req, o.svc->kind(), auth_clock_s());
+  o.principal = ar.principal;
+  if (!ar.error) return true;
+  res.operation = "Auth";
+  o.svc->render_auth_error(*ar.error, req, res);
+  o.auth_error = std::move(ar.error);
+  return false;
+}
+
 }  // namespace
 
 std::string new_request_id() {
@@ -129,15 +141,7 @@ http::Response serve(Runtime& rt, http::Request& req, const ServeOptions& opt) {
         o.principal = *opt.principal;
         o.svc->handle(req, o.principal, res);
       } else {
-        auto ar = rt.authenticator->authenticate(req, o.svc->kind(), auth_clock_s());
-        o.principal = ar.principal;
-        if (ar.error) {
-          res.operation = "Auth";
-          o.svc->render_auth_error(*ar.error, req, res);
-          o.auth_error = std::move(ar.error);
-        } else {
-          o.svc->handle(req, o.principal, res);
-        }
+        if (authenticate(rt, req, o, res)) o.svc->handle(req, o.principal, res);
       }
     }
   } catch (const std::exception& e) {
@@ -172,15 +176,7 @@ std::optional<http::Response> serve_expect(Runtime& rt, http::Request& req) {
   if (req.request_id.empty()) req.request_id = new_request_id();
   http::Response res;
   try {
-    auto ar = rt.authenticator->authenticate(req, o.svc->kind(), auth_clock_s());
-    o.principal = ar.principal;
-    if (ar.error) {
-      res.operation = "Auth";
-      o.svc->render_auth_error(*ar.error, req, res);
-      o.auth_error = std::move(ar.error);
-    } else if (o.svc->accepts_body(req, o.principal, res)) {
-      return std::nullopt;
-    }
+    if (authenticate(rt, req, o, res) && o.svc->accepts_body(req, o.principal, res)) return std::nullopt;
     o.svc->finish(req, res);
   } catch (...) {
     return std::nullopt;  // let the request itself find and report the problem
