@@ -132,6 +132,10 @@ class InlineQueue : public httplib::TaskQueue {
   void shutdown() override {}
 };
 
+// How long a worker waits on its keep-alive connection for the next request before handing the
+// connection back to the event loop.
+constexpr int kLingerMs = 2;
+
 thread_local const RawRequest* t_raw = nullptr;
 thread_local bool t_close_after = false;
 
@@ -259,13 +263,12 @@ bool TunedHttpServer::serve() {
   ev.events = EPOLLIN;
   ev.data.fd = wake_fd_;
   ::epoll_ctl(epoll_fd_, EPOLL_CTL_ADD, wake_fd_, &ev);
-  workers_ = std::make_unique<httplib::ThreadPool>(opt_.workers);
+  workers_ = std::make_unique<WorkerPool>(opt_.workers);
   loop_thread_ = std::thread([this] { loop(); });
   bool ok = listen_after_bind();  // the library's accept loop, until stop()
   begin_stop();
   loop_thread_.join();
-  workers_->shutdown();  // in-flight requests finish; their connections close
-  workers_.reset();      // (a ThreadPool must be shut down once)
+  workers_->shutdown();  // in-flight and queued requests finish; their connections close
   std::lock_guard<std::mutex> lock(mu_);
   for (auto& [fd, c] : conns_) ::close(fd);
   conns_.clear();
@@ -411,7 +414,16 @@ void TunedHttpServer::serve_connection(Conn* c) {
     t_raw = nullptr;
     if (!ok || connection_closed || t_close_after || stopping_ || !shaped) return close_conn(c);
     c->buf = strm.take_unread();
-    if (header_block_end(c->buf) == std::string::npos) break;  // pipelined requests: serve the next
+    if (header_block_end(c->buf) != std::string::npos) continue;  // pipelined: serve the next
+    // A keep-alive client usually sends its next request right after reading the response: wait
+    // a moment for it here rather than pay two thread hand-offs through the event loop.
+    if (!c->buf.empty() || poll_fd(c->fd, POLLIN, kLingerMs) <= 0) break;
+    char tmp[16 * 1024];
+    ssize_t n = ::recv(c->fd, tmp, sizeof tmp, MSG_DONTWAIT);
+    if (n == 0) return close_conn(c);
+    if (n < 0) break;  // EAGAIN (or an error the event loop will see)
+    c->buf.append(tmp, static_cast<size_t>(n));
+    if (header_block_end(c->buf) == std::string::npos) break;
   }
   if (c->buf.size() > opt_.max_header_bytes) return close_conn(c);
   {

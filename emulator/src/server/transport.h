@@ -26,6 +26,8 @@
 #include <utility>
 #include <vector>
 
+#include "server/worker_pool.h"
+
 namespace localaws {
 
 struct TransportOptions {
@@ -81,7 +83,7 @@ class TunedHttpServer : public httplib::Server {
   int wake_fd_ = -1;  // eventfd: wakes the loop at stop
   std::atomic<bool> stopping_{false};
   std::thread loop_thread_;
-  std::unique_ptr<httplib::ThreadPool> workers_;
+  std::unique_ptr<WorkerPool> workers_;
   mutable std::mutex mu_;
   std::unordered_map<int, std::unique_ptr<Conn>> conns_;
   int64_t last_refusal_log_ms_ = 0;
