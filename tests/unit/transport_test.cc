@@ -26,6 +26,11 @@ TEST_CASE("a header block ends at the first empty line", "[server]") {
   // Empty lines before a request line are skipped (RFC 9112 2.2), not taken as the end.
   CHECK(header_block_end("\r\n\r\nGET / HTTP/1.1\r\n\r\n") == 22);
   CHECK(header_block_end("") == std::string::npos);
+  // Resuming after what an earlier read scanned still finds an end split across the two reads.
+  std::string first = "GET / HTTP/1.1\r\nHost: x\r";
+  CHECK(header_block_end(first) == std::string::npos);
+  CHECK(header_block_end(first + "\n\r\nbody", first.size()) == 27);
+  CHECK(header_block_end(first + "\n\r", first.size()) == std::string::npos);
 }
 
 TEST_CASE("the request line and headers are kept as sent, repeated names included", "[server]") {

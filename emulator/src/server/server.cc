@@ -212,21 +212,14 @@ void Server::install_routes() {
   s.configure(opt);
 
   auto dispatch = [this](const httplib::Request& hreq, httplib::Response& hres, const httplib::ContentReader* reader) {
-    std::unique_ptr<ReaderBody> raw;  // owned here, not by req: auth may replace req.body
-    std::unique_ptr<http::Body> body;
+    std::unique_ptr<ReaderBody> raw;  // owned here, not by req: auth may replace req.body; outlives req
+    http::Request req = to_request(hreq, std::make_unique<http::StringBody>(reader ? std::string() : hreq.body));
     if (reader) {
-      const RawRequest* r = current_raw_request();
       std::optional<uint64_t> len;
-      if (r) {
-        for (auto& [k, v] : r->headers)
-          if (iequals(k, "content-length")) len = parse_u64(v);
-      }
+      if (auto* cl = req.header("content-length")) len = parse_u64(*cl);
       raw = std::make_unique<ReaderBody>(*reader, len);
-      body = std::make_unique<BorrowedBody>(*raw);
-    } else {
-      body = std::make_unique<http::StringBody>(hreq.body);
+      req.body = std::make_unique<BorrowedBody>(*raw);
     }
-    http::Request req = to_request(hreq, std::move(body));
     http::Response res = serve(*rt_, req);
     if (raw && (raw->partly_read() || (!raw->consumed() && raw->length().value_or(1) > 0))) res.close_connection = true;
     write_response(res, hres);

@@ -136,6 +136,11 @@ class InlineQueue : public httplib::TaskQueue {
 // connection back to the event loop.
 constexpr int kLingerMs = 2;
 
+std::string header_too_large_response() {
+  return final_response(400, "Bad Request", "RequestHeaderSectionTooLarge",
+                        "Your request header section exceeds the maximum allowed size.");
+}
+
 thread_local const RawRequest* t_raw = nullptr;
 thread_local bool t_close_after = false;
 
@@ -174,9 +179,11 @@ struct TunedHttpServer::Conn {
 const RawRequest* current_raw_request() { return t_raw; }
 void close_after_response() { t_close_after = true; }
 
-size_t header_block_end(std::string_view buf) {
+size_t header_block_end(std::string_view buf, size_t scanned) {
   size_t start = 0;
   while (start < buf.size() && (buf[start] == '\r' || buf[start] == '\n')) start++;
+  // An end split across reads ("\n" | "\r\n") starts at most two bytes before what was scanned.
+  if (scanned > start + 2) start = scanned - 2;
   for (size_t i = buf.find('\n', start); i != std::string_view::npos; i = buf.find('\n', i + 1)) {
     // An empty line: "\n\n" or "\n\r\n".
     if (i + 1 < buf.size() && buf[i + 1] == '\n') return i + 2;
@@ -367,14 +374,12 @@ void TunedHttpServer::on_readable(Conn* c) {
       c->started = true;
       c->deadline_ms = mono_ms() + opt_.header_timeout_ms;
     }
+    size_t scanned = c->buf.size();
     c->buf.append(tmp, static_cast<size_t>(n));
     // Stop reading at the end of the header block: the rest is the body, read by the worker.
-    size_t end = header_block_end(c->buf);
-    bool too_large = end == std::string::npos ? c->buf.size() > opt_.max_header_bytes : end > opt_.max_header_bytes;
-    if (too_large) {
-      return close_conn(c, final_response(400, "Bad Request", "RequestHeaderSectionTooLarge",
-                                          "Your request header section exceeds the maximum allowed size."));
-    }
+    // Each read scans only what it added: a header block sent a byte at a time costs linear time.
+    size_t end = header_block_end(c->buf, scanned);
+    if (header_too_large(c->buf, end)) return close_conn(c, header_too_large_response());
     if (end != std::string::npos) return hand_to_worker(c);
   }
   rearm(c);
@@ -416,8 +421,9 @@ void TunedHttpServer::serve_connection(Conn* c) {
     c->buf = strm.take_unread();
     if (header_block_end(c->buf) != std::string::npos) continue;  // pipelined: serve the next
     // A keep-alive client usually sends its next request right after reading the response: wait
-    // a moment for it here rather than pay two thread hand-offs through the event loop.
-    if (!c->buf.empty() || poll_fd(c->fd, POLLIN, kLingerMs) <= 0) break;
+    // a moment for it here rather than pay two thread hand-offs through the event loop (not when
+    // other requests are waiting for a worker).
+    if (!c->buf.empty() || workers_->busy() || poll_fd(c->fd, POLLIN, kLingerMs) <= 0) break;
     char tmp[16 * 1024];
     ssize_t n = ::recv(c->fd, tmp, sizeof tmp, MSG_DONTWAIT);
     if (n == 0) return close_conn(c);
@@ -425,7 +431,7 @@ void TunedHttpServer::serve_connection(Conn* c) {
     c->buf.append(tmp, static_cast<size_t>(n));
     if (header_block_end(c->buf) == std::string::npos) break;
   }
-  if (c->buf.size() > opt_.max_header_bytes) return close_conn(c);
+  if (header_too_large(c->buf, header_block_end(c->buf))) return close_conn(c, header_too_large_response());
   {
     std::lock_guard<std::mutex> lock(mu_);
     c->busy = false;

@@ -77,6 +77,10 @@ class TunedHttpServer : public httplib::Server {
   void rearm(Conn* c);
   void close_conn(Conn* c, std::string_view last_words = {});
   void sweep(int64_t now_ms);
+  // Whether a header block (ending at `end`, npos while incomplete) exceeds the cap.
+  bool header_too_large(const std::string& buf, size_t end) const {
+    return end == std::string::npos ? buf.size() > opt_.max_header_bytes : end > opt_.max_header_bytes;
+  }
 
   TransportOptions opt_;
   int epoll_fd_ = -1;
@@ -91,7 +95,8 @@ class TunedHttpServer : public httplib::Server {
 
 // Where the header block of a request in `buf` ends (just past the empty line), or npos. Leading
 // empty lines before a request line are allowed (RFC 9112 2.2). Exposed for unit tests.
-size_t header_block_end(std::string_view buf);
+// `scanned`: how much of buf an earlier call already searched (the search resumes there).
+size_t header_block_end(std::string_view buf, size_t scanned = 0);
 // Splits a raw header block ("Request-Line CRLF *(Name: value CRLF) CRLF") into the request line's
 // parts and name/value pairs with values trimmed but otherwise exactly as sent. False when the
 // request line is not "METHOD SP target SP version". Exposed for unit tests.

@@ -25,6 +25,11 @@ void WorkerPool::enqueue(std::function<void()> job) {
   }
 }
 
+bool WorkerPool::busy() {
+  std::lock_guard<std::mutex> lock(mu_);
+  return !backlog_.empty();
+}
+
 void WorkerPool::run(Worker* w) {
   std::unique_lock<std::mutex> lock(mu_);
   while (true) {

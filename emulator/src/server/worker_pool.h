@@ -22,6 +22,8 @@ class WorkerPool {
   WorkerPool& operator=(const WorkerPool&) = delete;
 
   void enqueue(std::function<void()> job);
+  // True when a job is waiting for a worker.
+  bool busy();
   // Runs every queued job, then joins the workers. Idempotent.
   void shutdown();
 
