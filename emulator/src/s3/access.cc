@@ -6,7 +6,6 @@
 #include "s3/acl.h"
 #include "s3/handlers.h"
 #include "s3/policy.h"
-#include "server/runtime.h"
 
 namespace localaws::s3 {
 
@@ -43,11 +42,11 @@ Acl object_acl(const Bucket& b, const Object& o) {
 void resolve(Ctx& c, std::vector<Grant>& grants) {
   for (auto& g : grants) {
     if (g.grantee.kind == Grantee::Kind::kEmail) {
-      auto* a = c.rt.accounts.by_email(g.grantee.email);
+      auto* a = c.env.accounts.by_email(g.grantee.email);
       if (!a) throw S3Error("UnresolvableGrantByEmailAddress").with("EmailAddress", g.grantee.email);
       g.grantee = Grantee{Grantee::Kind::kUser, a->canonical_user_id, a->display_name, "", ""};
     } else if (g.grantee.kind == Grantee::Kind::kUser) {
-      auto* a = c.rt.accounts.by_canonical_id(g.grantee.id);
+      auto* a = c.env.accounts.by_canonical_id(g.grantee.id);
       if (!a) throw S3Error("InvalidArgument", "Invalid id").with("ArgumentName", "CanonicalUser/ID").with("ArgumentValue", g.grantee.id);
       g.grantee.display_name = a->display_name;
     }
@@ -102,30 +101,30 @@ void check_public_acl(const PublicAccessBlock& pab, const Acl& acl) {
 
 }  // namespace
 
-bool authorize(const Ctx& c, Op op, const Bucket* b, const Object* obj) {
+namespace {
+
+// The one permission check. on_object: the operation acts on obj (its ACL and owner count).
+bool permits(const Ctx& c, const Need& need, const char* action, bool on_object, const Bucket& b, const Object* obj) {
   const auth::Principal& who = c.who;
-  if (op == Op::kListBuckets || op == Op::kCreateBucket) return !who.anonymous;
-  if (!b) return false;
-  Need need = need_of(op);
-  PublicAccessBlock pab = pab_of(*b);
-  bool same_account = !who.anonymous && who.account_id == b->owner.account;
+  PublicAccessBlock pab = pab_of(b);
+  bool same_account = !who.anonymous && who.account_id == b.owner.account;
 
   Effect policy = Effect::kNone;
-  if (auto* text = b->get(kPolicy)) {
+  if (auto* text = b.get(kPolicy)) {
     PolicyCaller pc{who.anonymous, who.account_id, who.canonical_user_id};
     std::string key = obj ? obj->key : c.key;
-    std::string resource = need.on_object || !key.empty() ? "arn:aws:s3:::" + b->name + "/" + key : "arn:aws:s3:::" + b->name;
-    policy = evaluate_policy(*text, pc, need.action, resource);
+    std::string resource = on_object || !key.empty() ? "arn:aws:s3:::" + b.name + "/" + key : "arn:aws:s3:::" + b.name;
+    policy = evaluate_policy(*text, pc, action, resource);
     // RestrictPublicBuckets: a public policy only serves the bucket owner's account.
     if (policy == Effect::kAllow && pab.restrict_public_buckets && !same_account && policy_is_public(*text))
       policy = Effect::kNone;
   }
   if (policy == Effect::kDeny) return false;
-  bool enforced = ownership_of(*b) == Ownership::kBucketOwnerEnforced;
+  bool enforced = ownership_of(b) == Ownership::kBucketOwnerEnforced;
   if (same_account) {
     // The bucket owner may do everything with its bucket; objects another account wrote stay
     // theirs (ACL decides) unless ownership is enforced.
-    if (!need.on_object || !obj || enforced || obj->owner.id == b->owner.id) return true;
+    if (!on_object || !obj || enforced || obj->owner.id == b.owner.id) return true;
   }
   if (policy == Effect::kAllow) return true;
   if (need.owner_only || enforced) {
@@ -134,13 +133,27 @@ bool authorize(const Ctx& c, Op op, const Bucket* b, const Object* obj) {
     return false;
   }
   Requester r{who.anonymous, who.canonical_user_id, who.account_id};
-  if (need.on_object) return obj && acl_grants(object_acl(*b, *obj), need.perm, r, pab.ignore_public_acls);
-  return acl_grants(bucket_acl(*b), need.perm, r, pab.ignore_public_acls);
+  if (on_object) return obj && acl_grants(object_acl(b, *obj), need.perm, r, pab.ignore_public_acls);
+  return acl_grants(bucket_acl(b), need.perm, r, pab.ignore_public_acls);
+}
+
+}  // namespace
+
+bool authorize(const Ctx& c, Op op, const Bucket* b, const Object* obj, std::optional<bool> with_version) {
+  const OpRow& row = op_row(op);
+  if (row.load == Load::kNone) return !c.who.anonymous;
+  if (!b) return false;
+  bool versioned = with_version ? *with_version : c.req.query_param("versionId") != nullptr;
+  return permits(c, row.need, iam_action(row, versioned), row.load == Load::kObject, *b, obj);
+}
+
+bool may_bypass_governance(const Ctx& c, const Bucket& b, const Object* obj) {
+  return permits(c, Need{0, true, "s3:BypassGovernanceRetention", ""}, "s3:BypassGovernanceRetention", true, b, obj);
 }
 
 std::map<std::string, std::string> new_bucket_config(Ctx& c, const Owner& owner) {
   std::map<std::string, std::string> cfg;
-  bool legacy = c.rt.config.s3_legacy_defaults;
+  bool legacy = c.env.opts.legacy_defaults;
   std::optional<Ownership> own;
   if (auto* h = c.req.header("x-amz-object-ownership")) {
     own = ownership_from_name(trim(*h));
@@ -187,7 +200,7 @@ Owner completed_owner(const Ctx& c, const std::string& acl) {
 }
 
 void remove_config(Ctx& c, const char* key) {
-  raise(c.store.set_bucket_config(c.bucket, key, std::nullopt), c);
+  raise(c.store().set_bucket_config(c.bucket, key, std::nullopt), c);
   c.res.status = 204;
 }
 
@@ -206,9 +219,7 @@ void get_acl(Ctx& c) {
   if (c.key.empty()) {
     acl = bucket_acl(*c.bkt);
   } else {
-    auto o = c.store.object(c.bucket, c.key);
-    if (!o) throw S3Error("NoSuchKey").with("Key", c.key);
-    acl = object_acl(*c.bkt, *o);
+    acl = object_acl(*c.bkt, loaded_object(c));
   }
   c.res.status = 200;
   c.res.body = acl_xml(acl);
@@ -217,11 +228,7 @@ void get_acl(Ctx& c) {
 
 void put_acl(Ctx& c) {
   const Bucket& b = *c.bkt;
-  std::optional<Object> o;
-  if (!c.key.empty()) {
-    o = c.store.object(c.bucket, c.key);
-    if (!o) throw S3Error("NoSuchKey").with("Key", c.key);
-  }
+  const Object* o = c.key.empty() ? nullptr : &loaded_object(c);
   Owner owner = o ? o->owner : b.owner;
   std::string body = read_small_body(c, 64 * 1024);
   auto acl = acl_from_headers(c, acl_owner(owner), acl_owner(b.owner), nullptr);
@@ -237,8 +244,8 @@ void put_acl(Ctx& c) {
     throw S3Error("AccessControlListNotSupported");
   check_public_acl(pab_of(b), *acl);
   // ---- checks end ----
-  if (o) raise(c.store.set_object_acl(c.bucket, c.key, acl->to_json()), c);
-  else raise(c.store.set_bucket_config(c.bucket, kAcl, acl->to_json()), c);
+  if (o) raise(c.store().set_object_acl(c.bucket, c.key, acl->to_json()), c);
+  else raise(c.store().set_bucket_config(c.bucket, kAcl, acl->to_json()), c);
 }
 
 // ---- ownership controls ----------------------------------------------------------------------
@@ -260,7 +267,7 @@ void put_ownership_controls(Ctx& c) {
   // Disabling ACLs is refused while the bucket ACL still grants anyone but the owner.
   if (*own == Ownership::kBucketOwnerEnforced && !owner_only_acl(bucket_acl(*c.bkt)))
     throw S3Error("InvalidBucketAclWithObjectOwnership");
-  raise(c.store.set_bucket_config(c.bucket, kOwnership, std::string(ownership_name(*own))), c);
+  raise(c.store().set_bucket_config(c.bucket, kOwnership, std::string(ownership_name(*own))), c);
 }
 
 void delete_ownership_controls(Ctx& c) {
@@ -291,7 +298,7 @@ void put_public_access_block(Ctx& c) {
   };
   PublicAccessBlock pab{flag("BlockPublicAcls"), flag("IgnorePublicAcls"), flag("BlockPublicPolicy"),
                         flag("RestrictPublicBuckets")};
-  raise(c.store.set_bucket_config(c.bucket, kPab, pab.to_json()), c);
+  raise(c.store().set_bucket_config(c.bucket, kPab, pab.to_json()), c);
 }
 
 void delete_public_access_block(Ctx& c) {
@@ -307,7 +314,7 @@ void put_bucket_policy(Ctx& c) {
   if (text.size() > 20 * 1024) throw S3Error("PolicyTooLarge", "Policy exceeds the maximum allowed document size.");
   if (auto e = policy_error(text, c.bucket)) throw S3Error("MalformedPolicy", *e);
   if (pab_of(*c.bkt).block_public_policy && policy_is_public(text)) throw S3Error("AccessDenied");
-  raise(c.store.set_bucket_config(c.bucket, kPolicy, text), c);
+  raise(c.store().set_bucket_config(c.bucket, kPolicy, text), c);
   c.res.status = 204;
 }
 

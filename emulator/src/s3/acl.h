@@ -8,7 +8,7 @@
 #include <string_view>
 #include <vector>
 
-#include "s3/router.h"
+#include "s3/ops.h"
 
 namespace localaws::s3 {
 
@@ -88,15 +88,5 @@ struct PublicAccessBlock {
   std::string to_json() const;
   static std::optional<PublicAccessBlock> from_json(const std::string& s);  // "" -> nullopt (none set)
 };
-
-// What an operation needs: the ACL permission, on the bucket or on the object, and the IAM action
-// a bucket policy names. owner_only: no ACL grants it (only the bucket owner or a policy).
-struct Need {
-  unsigned perm = 0;
-  bool on_object = false;
-  bool owner_only = false;
-  const char* action = "";  // "s3:GetObject" ...
-};
-Need need_of(Op op);
 
 }  // namespace localaws::s3

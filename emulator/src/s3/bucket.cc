@@ -5,7 +5,6 @@
 #include "http/body.h"
 #include "s3/handlers.h"
 #include "s3/rules.h"
-#include "server/runtime.h"
 
 namespace localaws::s3 {
 
@@ -64,7 +63,7 @@ void list_buckets(Ctx& c) {
   if (token) {
     if (!base64_decode(*token, after)) throw S3Error("InvalidArgument", "The continuation token provided is incorrect");
   }
-  auto buckets = c.store.list_buckets(c.who.account_id, prefix, after, max + 1);
+  auto buckets = c.store().list_buckets(c.who.account_id, prefix, after, max + 1);
   bool truncated = buckets.size() > max;
   if (truncated) buckets.resize(max);
 
@@ -93,11 +92,11 @@ void create_bucket(Ctx& c) {
                   "The " + (lc.empty() ? std::string("unspecified") : lc) +
                       " location constraint is incompatible for the region specific endpoint this request was sent to.");
   }
-  Bucket b{c.bucket, lc.empty() ? c.rt.config.region : lc, owner_of(c.who), c.now_ms, {}};
+  Bucket b{c.bucket, lc.empty() ? c.env.opts.region : lc, owner_of(c.who), c.now_ms, {}};
   b.config = new_bucket_config(c, b.owner);
   Bucket existing;
   // ---- checks end; the bucket is created here ----
-  St st = c.store.create_bucket(b, &existing);
+  St st = c.store().create_bucket(b, &existing);
   if (st == St::kExists) {
     if (existing.owner.account != c.who.account_id) throw S3Error("BucketAlreadyExists").with("BucketName", c.bucket);
     // us-east-1 answers 200 for a bucket you already own; every other region does not.
@@ -114,7 +113,7 @@ void head_bucket(Ctx& c) {
 }
 
 void delete_bucket(Ctx& c) {
-  raise(c.store.delete_bucket(c.bucket), c);
+  raise(c.store().delete_bucket(c.bucket), c);
   c.res.status = 204;
 }
 

@@ -37,7 +37,7 @@ void put_bucket_cors(Ctx& c) {
   std::string code, message;
   auto rules = parse_cors(read_small_body(c, 64 * 1024), code, message);
   if (!rules) throw S3Error(code, message);
-  raise(c.store.set_bucket_config(c.bucket, kCors, cors_xml(*rules)), c);
+  raise(c.store().set_bucket_config(c.bucket, kCors, cors_xml(*rules)), c);
 }
 
 void delete_bucket_cors(Ctx& c) { remove_config(c, kCors); }

@@ -27,7 +27,7 @@ void jump(Ctx& c, const WebsiteJump& j) {
 
 // The object at key when an anonymous caller may read it.
 std::optional<Object> readable(Ctx& c, const std::string& key) {
-  auto o = c.store.object(c.bucket, key);
+  auto o = c.store().object(c.bucket, key);
   if (!o || !authorize(c, Op::kGetObject, &*c.bkt, &*o)) return std::nullopt;
   return o;
 }
@@ -38,7 +38,7 @@ void get_bucket_website(Ctx& c) { reply_config(c, kWebsite, "NoSuchWebsiteConfig
 void put_bucket_website(Ctx& c) {
   std::string body = read_small_body(c, 64 * 1024), message;
   if (!parse_website(body, message)) throw S3Error("MalformedXML", message);
-  raise(c.store.set_bucket_config(c.bucket, kWebsite, body), c);
+  raise(c.store().set_bucket_config(c.bucket, kWebsite, body), c);
 }
 
 void delete_bucket_website(Ctx& c) { remove_config(c, kWebsite); }
@@ -46,7 +46,7 @@ void delete_bucket_website(Ctx& c) { remove_config(c, kWebsite); }
 void website_get(Ctx& c) {
   if (c.req.method != "GET" && c.req.method != "HEAD")
     return html_error(c, 405, "MethodNotAllowed", "The specified method is not allowed against this resource.");
-  c.bkt = c.store.bucket(c.bucket);
+  c.bkt = c.store().bucket(c.bucket);
   if (!c.bkt) return html_error(c, 404, "NoSuchBucket", "The specified bucket does not exist");
   auto* doc = c.bkt->get(kWebsite);
   std::string message;
@@ -55,17 +55,17 @@ void website_get(Ctx& c) {
   std::string host = c.req.header_or("host");
   if (auto j = route_website(*w, c.key, 0, host)) return jump(c, *j);
   std::string key = c.key.empty() || c.key.back() == '/' ? c.key + w->index_suffix : c.key;
-  if (readable(c, key)) {
+  if ((c.obj = readable(c, key))) {
     c.key = key;
     return get_object(c);
   }
   // A folder named without its slash redirects to the folder.
   if (readable(c, key + "/" + w->index_suffix)) return jump(c, {"/" + uri_encode(key, true) + "/", 302});
   // Without list permission a missing key is indistinguishable from a private one: 403.
-  bool exists = c.store.object(c.bucket, key).has_value();
+  bool exists = c.store().object(c.bucket, key).has_value();
   int status = exists || !authorize(c, Op::kListObjects, &*c.bkt, nullptr) ? 403 : 404;
   if (auto j = route_website(*w, c.key, status, host)) return jump(c, *j);
-  if (!w->error_key.empty() && readable(c, w->error_key)) {
+  if (!w->error_key.empty() && (c.obj = readable(c, w->error_key))) {
     c.key = w->error_key;
     get_object(c);
     c.res.status = status;

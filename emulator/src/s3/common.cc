@@ -7,7 +7,6 @@
 #include "common/time.h"
 #include "http/body.h"
 #include "s3/handlers.h"
-#include "server/runtime.h"
 
 namespace localaws::s3 {
 
@@ -208,6 +207,11 @@ void body_failed(Ctx& c, const http::BodyError& e) {
   throw err;
 }
 
+const Object& loaded_object(const Ctx& c) {
+  if (!c.obj) throw S3Error("NoSuchKey").with("Key", c.key);
+  return *c.obj;
+}
+
 std::string read_small_body(Ctx& c, size_t limit) {
   std::string body;
   if (auto e = http::read_all(*c.req.body, limit, body)) body_failed(c, *e);
@@ -236,38 +240,20 @@ Received receive_body(Ctx& c, uint64_t max_size, const ChecksumRequest& want) {
     if (!base64_decode(trim(*h), content_md5) || content_md5.size() != 16) throw S3Error("InvalidDigest");
   }
 
-  auto writer = c.rt.blobs->create();
-  Digest md5(Digest::Kind::kMd5);
-  std::optional<Checksummer> cs;
-  if (want.algo != Algo::kNone) cs.emplace(want.algo);
-  bool too_big = false, io_failed = false;
-  auto err = req.body->read([&](const char* data, size_t n) {
-    if (writer->size() + n > max_size) {
-      too_big = true;
-      return false;
-    }
-    md5.update(data, n);
-    if (cs) cs->update(data, n);
-    if (!writer->write(data, n)) {
-      io_failed = true;
-      return false;
-    }
-    return true;
-  });
+  HashingWriter writer(c.env.blobs, max_size, want.algo);
+  auto err = req.body->read([&](const char* data, size_t n) { return writer.write(data, n); });
   // Reading stopped early: what is left of the body is still on the wire.
-  if (too_big || io_failed) c.res.close_connection = true;
-  if (too_big) throw S3Error("EntityTooLarge").with("MaxSizeAllowed", std::to_string(max_size));
-  if (io_failed) throw S3Error("InternalError", "The server could not store the object (disk full?)");
+  if (writer.fail() != HashingWriter::Fail::kNone) c.res.close_connection = true;
+  if (writer.fail() == HashingWriter::Fail::kTooBig)
+    throw S3Error("EntityTooLarge").with("MaxSizeAllowed", std::to_string(max_size));
+  if (writer.fail() == HashingWriter::Fail::kIo)
+    throw S3Error("InternalError", "The server could not store the object (disk full?)");
   if (err) body_failed(c, *err);
-  Received r;
-  r.size = writer->size();
-  r.md5 = md5.final();
+  const Received& r = writer.digests();
   if (!content_md5.empty() && content_md5 != r.md5) {
     throw S3Error("BadDigest").with("ExpectedDigest", to_hex(content_md5)).with("CalculatedDigest", base64_encode(r.md5));
   }
-  if (cs) {
-    r.algo = want.algo;
-    r.checksum = base64_encode(cs->final());
+  if (r.algo != Algo::kNone) {
     std::string expected = want.expected;
     bool verify = !expected.empty() || want.in_trailer;
     if (want.in_trailer) {
@@ -282,39 +268,13 @@ Received receive_body(Ctx& c, uint64_t max_size, const ChecksumRequest& want) {
                                      " you specified did not match the calculated checksum.");
     }
   }
-  auto id = writer->commit();
-  if (!id) throw S3Error("InternalError", "The server could not store the object (disk full?)");
-  r.blob_id = *id;
-  return r;
+  return writer.commit();
 }
 
 Received copy_bytes(Ctx& c, const http::OpenFile& from, uint64_t offset, uint64_t length, Algo algo) {
-  auto writer = c.rt.blobs->create();
-  Digest md5(Digest::Kind::kMd5);
-  std::optional<Checksummer> cs;
-  if (algo != Algo::kNone) cs.emplace(algo);
-  std::string buf(1 << 20, '\0');
-  uint64_t done = 0;
-  while (done < length) {
-    size_t want = static_cast<size_t>(std::min<uint64_t>(buf.size(), length - done));
-    int64_t n = from.read_at(offset + done, buf.data(), want);
-    if (n <= 0) throw S3Error("InternalError", "The source object could not be read");
-    md5.update(buf.data(), static_cast<size_t>(n));
-    if (cs) cs->update(buf.data(), static_cast<size_t>(n));
-    if (!writer->write(buf.data(), static_cast<size_t>(n))) throw S3Error("InternalError", "The copy could not be stored");
-    done += static_cast<uint64_t>(n);
-  }
-  Received r;
-  r.size = done;
-  r.md5 = md5.final();
-  if (cs) {
-    r.algo = algo;
-    r.checksum = base64_encode(cs->final());
-  }
-  auto id = writer->commit();
-  if (!id) throw S3Error("InternalError", "The copy could not be stored");
-  r.blob_id = *id;
-  return r;
+  HashingWriter writer(c.env.blobs, kMaxPutSize, algo);
+  writer.copy_from(from, offset, length);
+  return writer.commit();
 }
 
 }  // namespace localaws::s3

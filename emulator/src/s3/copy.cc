@@ -3,7 +3,6 @@
 #include "common/time.h"
 #include "s3/handlers.h"
 #include "s3/rules.h"
-#include "server/runtime.h"
 
 namespace localaws::s3 {
 
@@ -32,9 +31,9 @@ CopySource open_copy_source(Ctx& c) {
   std::string sb = path.substr(0, slash), sk = path.substr(slash + 1);
   // localaws keeps no versions: only the "null" version exists.
   if (!version.empty() && version != "null") throw S3Error("NoSuchVersion").with("Key", sk).with("VersionId", version);
-  auto bucket = c.store.bucket(sb);
+  auto bucket = c.store().bucket(sb);
   if (!bucket) throw S3Error("NoSuchBucket").with("BucketName", sb);
-  auto obj = c.store.object(sb, sk);
+  auto obj = c.store().object(sb, sk);
   if (!authorize(c, Op::kGetObject, &*bucket, obj ? &*obj : nullptr)) throw S3Error("AccessDenied");
   if (!obj) throw S3Error("NoSuchKey").with("Key", sk);
   Conditions cond{c.req.header("x-amz-copy-source-if-match"), c.req.header("x-amz-copy-source-if-none-match"),
@@ -43,7 +42,7 @@ CopySource open_copy_source(Ctx& c) {
   // For copies every failed condition is a 412, including the ones a GET answers with 304.
   if (evaluate_conditions(cond, obj->etag, obj->last_modified_ms / 1000, c.now_ms / 1000) != CondResult::kProceed)
     throw S3Error("PreconditionFailed").with("Condition", "x-amz-copy-source-If-*");
-  auto file = c.rt.blobs->open(obj->blob_id);
+  auto file = c.env.blobs.open(obj->blob_id);
   if (!file) throw S3Error("InternalError", "The source object's data is missing");
   return {std::move(*obj), std::move(file)};
 }
@@ -92,7 +91,7 @@ void copy_object(Ctx& c) {
     meta.checksum_type = "FULL_OBJECT";
   }
   Object o{c.bucket, c.key, r.size, quote_etag(r.md5), c.now_ms, r.blob_id, access.owner, std::move(meta)};
-  raise(c.store.put_object(o, {}), c);
+  raise(c.store().put_object(o, {}), c);
   XmlDoc doc("CopyObjectResult");
   doc.root.add("LastModified", iso8601_ms(o.last_modified_ms)).add("ETag", o.etag);
   if (!o.meta.checksum_algo.empty()) {

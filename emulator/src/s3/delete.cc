@@ -7,7 +7,7 @@
 namespace localaws::s3 {
 
 void delete_object(Ctx& c) {
-  raise(c.store.delete_object(c.bucket, c.key), c);
+  raise(c.store().delete_object(c.bucket, c.key), c);
   c.res.status = 204;
 }
 
@@ -59,7 +59,7 @@ void delete_objects(Ctx& c) {
           .add("Message", "The specified version does not exist.");
       continue;
     }
-    raise(c.store.delete_object(c.bucket, key), c);
+    raise(c.store().delete_object(c.bucket, key), c);
     if (!quiet) {
       auto d = out.root.child("Deleted");
       d.add("Key", key);

@@ -4,17 +4,10 @@
 #include "common/time.h"
 #include "s3/handlers.h"
 #include "s3/rules.h"
-#include "server/runtime.h"
 
 namespace localaws::s3 {
 
 namespace {
-Object require_object(Ctx& c) {
-  auto o = c.store.object(c.bucket, c.key);
-  if (!o) throw S3Error("NoSuchKey").with("Key", c.key);
-  return *o;
-}
-
 // False when the answer is a 304 (already written into c.res).
 bool check_conditions(Ctx& c, const Object& o) {
   Conditions cond{c.req.header("if-match"), c.req.header("if-none-match"), c.req.header("if-modified-since"),
@@ -49,7 +42,7 @@ void apply_overrides(Ctx& c) {
 }  // namespace
 
 void get_object(Ctx& c) {
-  Object o = require_object(c);
+  const Object& o = loaded_object(c);
   if (!check_conditions(c, o)) return;
   bool head = c.req.method == "HEAD";
   object_headers(o, c.res);
@@ -96,13 +89,13 @@ void get_object(Ctx& c) {
     c.res.omit_body = true;
     return;
   }
-  auto file = c.rt.blobs->open(o.blob_id);
+  auto file = c.env.blobs.open(o.blob_id);
   if (!file) throw S3Error("InternalError", "The object's data is missing");
   c.res.file = std::make_shared<http::FileSlice>(http::FileSlice{file, offset, length});
 }
 
 void get_object_attributes(Ctx& c) {
-  Object o = require_object(c);
+  const Object& o = loaded_object(c);
   auto* h = c.req.header("x-amz-object-attributes");
   if (!h || trim(*h).empty())
     throw S3Error("InvalidRequest", "The x-amz-object-attributes header specifying the attributes to be retrieved is "

@@ -6,31 +6,47 @@
 #include <string>
 
 #include "auth/accounts.h"
+#include "auth/authenticator.h"
 #include "http/request.h"
 #include "http/response.h"
+#include "s3/blob_writer.h"
 #include "s3/checksum.h"
 #include "s3/error.h"
 #include "s3/router.h"
 #include "s3/store.h"
 #include "s3/xml.h"
 
-namespace localaws {
-struct Runtime;
-}
-
 namespace localaws::s3 {
 
-struct Ctx {
-  Runtime& rt;
+// The settings handlers read.
+struct Options {
+  std::string region;            // of new buckets without a LocationConstraint
+  bool legacy_defaults = false;  // --s3-defaults legacy
+  auth::Mode auth_mode = auth::Mode::kVerify;
+};
+
+// What handlers may use besides the request: the S3 store, the blob store, the accounts.
+struct Env {
   Store& store;
+  storage::BlobStore& blobs;
+  const auth::Accounts& accounts;
+  Options opts;
+};
+
+struct Ctx {
+  const Env& env;
   http::Request& req;
   http::Response& res;
   const auth::Principal& who;
   Op op;
   std::string bucket;           // decoded from the path ("" for service operations)
   std::string key;              // decoded from the path ("" for bucket operations)
-  std::optional<Bucket> bkt;    // the bucket's row once looked up (every op but CreateBucket/ListBuckets)
+  std::optional<Bucket> bkt;    // the bucket's row once looked up (rows with Load::kBucket/kObject)
+  // Load::kObject rows: the version the request names, as the permission check saw it (nullopt:
+  // no such key, version or it is a delete marker; obj_status says which).
+  std::optional<Object> obj;
   int64_t now_ms = 0;
+  Store& store() const { return env.store; }
 };
 
 // bucket.cc
@@ -41,14 +57,24 @@ void delete_bucket(Ctx& c);
 void get_bucket_location(Ctx& c);
 void get_bucket_request_payment(Ctx& c);  // always BucketOwner
 void get_bucket_lifecycle(Ctx& c);        // always NoSuchLifecycleConfiguration (no rules can be set)
-void get_bucket_versioning(Ctx& c);       // always never-versioned (an empty VersioningConfiguration)
+// versioning.cc
+void get_bucket_versioning(Ctx& c);
+void put_bucket_versioning(Ctx& c);
+void list_object_versions(Ctx& c);
+// object_lock.cc
+void get_object_lock_configuration(Ctx& c);
+void put_object_lock_configuration(Ctx& c);
+void get_object_retention(Ctx& c);
+void put_object_retention(Ctx& c);
+void get_object_legal_hold(Ctx& c);
+void put_object_legal_hold(Ctx& c);
 // put.cc
 void put_object(Ctx& c);
 // bucket_cors.cc
 void get_bucket_cors(Ctx& c);
 void put_bucket_cors(Ctx& c);
 void delete_bucket_cors(Ctx& c);
-void preflight(Ctx& c);  // OPTIONS
+void preflight(Ctx& c);  // OPTIONS (bucket or object)
 // CORS headers for an actual (non-preflight) request with an Origin header.
 void add_cors_headers(const Bucket& b, const http::Request& req, http::Response& res);
 // bucket_website.cc
@@ -72,10 +98,12 @@ void put_object_tagging(Ctx& c);
 void get_object_tagging(Ctx& c);
 void delete_object_tagging(Ctx& c);
 // list.cc
-void list_objects(Ctx& c, bool v2);
+void list_objects_v1(Ctx& c);
+void list_objects_v2(Ctx& c);
 // multipart.cc
 void create_multipart_upload(Ctx& c);
-void upload_part(Ctx& c, bool copy);
+void upload_part(Ctx& c);
+void upload_part_copy(Ctx& c);
 void complete_multipart_upload(Ctx& c);
 void abort_multipart_upload(Ctx& c);
 void list_parts(Ctx& c);
@@ -83,7 +111,12 @@ void list_multipart_uploads(Ctx& c);
 
 // access.cc: the one permission check: bucket policy (explicit Deny wins), owner, ACLs, with the
 // public access block applied. obj: the object for object operations (nullptr when missing).
-bool authorize(const Ctx& c, Op op, const Bucket* bucket, const Object* obj);
+// with_version: whether the version-specific IAM action applies (nullopt: the request has versionId).
+bool authorize(const Ctx& c, Op op, const Bucket* bucket, const Object* obj,
+               std::optional<bool> with_version = std::nullopt);
+// Whether the caller holds s3:BypassGovernanceRetention on obj (the bucket owner's account does
+// unless a policy denies it).
+bool may_bypass_governance(const Ctx& c, const Bucket& b, const Object* obj);
 // The bucket subresources a new bucket starts with (ownership, public access block, ACL) from
 // x-amz-object-ownership, x-amz-acl / x-amz-grant-* and the --s3-defaults mode.
 std::map<std::string, std::string> new_bucket_config(Ctx& c, const Owner& owner);
@@ -123,6 +156,8 @@ struct CopySource {
 CopySource open_copy_source(Ctx& c);
 
 // --- shared helpers (common.cc) ------------------------------------------------------------
+// The object version the pipeline loaded for a Load::kObject row, or the S3 error for its absence.
+const Object& loaded_object(const Ctx& c);
 Owner owner_of(const auth::Principal& p);
 void reply_xml(Ctx& c, const XmlDoc& doc, int status = 200);
 // Throws S3Error for a status the store returned (kOk does nothing).
@@ -156,14 +191,6 @@ std::string read_small_body(Ctx& c, size_t limit);
 // may still be on the wire.
 [[noreturn]] void body_failed(Ctx& c, const http::BodyError& e);
 
-// Bytes written into a committed blob, with their digests.
-struct Received {
-  std::string blob_id;
-  uint64_t size = 0;
-  std::string md5;       // raw
-  Algo algo = Algo::kNone;
-  std::string checksum;  // base64 of algo, when algo != kNone
-};
 // Streams the request body into a new blob (never into memory), computing MD5 and the asked
 // checksum on the way; checks Content-MD5 and the checksum before committing the blob.
 // max_size: EntityTooLarge beyond it. Throws S3Error (no blob is left behind).

@@ -28,6 +28,7 @@ std::string lower_after(const std::string& marker, const std::string& prefix, co
 }
 }  // namespace
 
+namespace {
 void list_objects(Ctx& c, bool v2) {
   std::string prefix = param(c, "prefix"), delimiter = param(c, "delimiter");
   std::string encoding = param(c, "encoding-type");
@@ -51,7 +52,7 @@ void list_objects(Ctx& c, bool v2) {
   }
   bool fetch_owner = !v2 || param(c, "fetch-owner") == "true";
   // ---- checks end; one read ----
-  ListPage page = c.store.list_objects(c.bucket, q);
+  ListPage page = c.store().list_objects(c.bucket, q);
 
   XmlDoc doc("ListBucketResult");
   auto& r = doc.root;
@@ -86,5 +87,10 @@ void list_objects(Ctx& c, bool v2) {
   }
   reply_xml(c, doc);
 }
+
+}  // namespace
+
+void list_objects_v1(Ctx& c) { list_objects(c, false); }
+void list_objects_v2(Ctx& c) { list_objects(c, true); }
 
 }  // namespace localaws::s3

@@ -8,7 +8,6 @@
 #include "common/time.h"
 #include "http/body.h"
 #include "s3/handlers.h"
-#include "server/runtime.h"
 
 namespace localaws::s3 {
 
@@ -21,7 +20,7 @@ std::string upload_id_param(const Ctx& c) {
 }
 
 Upload require_upload(Ctx& c) {
-  auto u = c.store.upload(c.bucket, c.key, upload_id_param(c));
+  auto u = c.store().upload(c.bucket, c.key, upload_id_param(c));
   if (!u) throw S3Error("NoSuchUpload").with("UploadId", upload_id_param(c));
   return *u;
 }
@@ -80,7 +79,7 @@ void create_multipart_upload(Ctx& c) {
   u.key = c.key;
   u.initiated_ms = c.now_ms;
   u.owner = owner_of(c.who);
-  raise(c.store.create_upload(u), c);
+  raise(c.store().create_upload(u), c);
   if (!u.meta.checksum_algo.empty()) {
     c.res.set_header("x-amz-checksum-algorithm", u.meta.checksum_algo);
     c.res.set_header("x-amz-checksum-type", u.meta.checksum_type);
@@ -90,6 +89,7 @@ void create_multipart_upload(Ctx& c) {
   reply_xml(c, doc);
 }
 
+namespace {
 void upload_part(Ctx& c, bool copy) {
   int number = part_number_param(c);
   Upload u = require_upload(c);
@@ -129,7 +129,7 @@ void upload_part(Ctx& c, bool copy) {
   }
   // ---- checks end; the part row switches here ----
   Part p{number, r.size, quote_etag(r.md5), r.blob_id, c.now_ms, r.checksum};
-  raise(c.store.put_part(u.id, p), c);
+  raise(c.store().put_part(u.id, p), c);
   if (copy) {
     XmlDoc doc("CopyPartResult");
     doc.root.add("ETag", p.etag).add("LastModified", iso8601_ms(p.last_modified_ms));
@@ -140,6 +140,11 @@ void upload_part(Ctx& c, bool copy) {
     if (algo || r.algo != Algo::kNone) c.res.set_header(algo_header(r.algo), r.checksum);
   }
 }
+
+}  // namespace
+
+void upload_part(Ctx& c) { upload_part(c, false); }
+void upload_part_copy(Ctx& c) { upload_part(c, true); }
 
 void complete_multipart_upload(Ctx& c) {
   Upload u = require_upload(c);
@@ -165,7 +170,7 @@ void complete_multipart_upload(Ctx& c) {
   for (size_t i = 1; i < wanted.size(); i++) {
     if (wanted[i].number <= wanted[i - 1].number) throw S3Error("InvalidPartOrder").with("UploadId", u.id);
   }
-  auto stored = c.store.parts(u.id);
+  auto stored = c.store().parts(u.id);
   std::vector<Part> chosen;
   for (size_t i = 0; i < wanted.size(); i++) {
     auto it = std::find_if(stored.begin(), stored.end(), [&](const Part& p) { return p.number == wanted[i].number; });
@@ -184,7 +189,7 @@ void complete_multipart_upload(Ctx& c) {
   // Open every part before writing anything: a concurrent abort cannot take bytes from an open file.
   std::vector<std::shared_ptr<http::OpenFile>> files;
   for (auto& p : chosen) {
-    auto f = c.rt.blobs->open(p.blob_id);
+    auto f = c.env.blobs.open(p.blob_id);
     if (!f) throw S3Error("InvalidPart").with("UploadId", u.id).with("PartNumber", std::to_string(p.number));
     files.push_back(std::move(f));
   }
@@ -192,12 +197,12 @@ void complete_multipart_upload(Ctx& c) {
   if (auto* inm = c.req.header("if-none-match")) cond.if_none_match_star = trim(*inm) == "*";
   if (auto* im = c.req.header("if-match")) cond.if_match = trim(*im);
   // ---- checks end; the parts are concatenated into one blob and the row switched ----
-  auto writer = c.rt.blobs->create();
+  std::optional<Algo> full_algo;
+  if (algo && u.meta.checksum_type == "FULL_OBJECT") full_algo = *algo;
+  HashingWriter writer(c.env.blobs, UINT64_MAX, full_algo.value_or(Algo::kNone), false);
   Digest etag_md5(Digest::Kind::kMd5);
-  std::optional<Checksummer> full, composite;
-  if (algo && u.meta.checksum_type == "FULL_OBJECT") full.emplace(*algo);
+  std::optional<Checksummer> composite;
   if (algo && u.meta.checksum_type == "COMPOSITE") composite.emplace(*algo);
-  std::string buf(1 << 20, '\0');
   ObjectMeta meta = u.meta;
   for (size_t i = 0; i < chosen.size(); i++) {
     std::string raw_md5;
@@ -209,27 +214,18 @@ void complete_multipart_upload(Ctx& c) {
       base64_decode(chosen[i].checksum, raw);
       composite->update(raw.data(), raw.size());
     }
-    uint64_t done = 0;
-    while (done < chosen[i].size) {
-      size_t want = static_cast<size_t>(std::min<uint64_t>(buf.size(), chosen[i].size - done));
-      int64_t n = files[i]->read_at(done, buf.data(), want);
-      if (n <= 0) throw S3Error("InternalError", "A part's data could not be read");
-      if (full) full->update(buf.data(), static_cast<size_t>(n));
-      if (!writer->write(buf.data(), static_cast<size_t>(n))) throw S3Error("InternalError", "The object could not be stored");
-      done += static_cast<uint64_t>(n);
-    }
+    writer.copy_from(*files[i], 0, chosen[i].size);
     meta.part_sizes.push_back(chosen[i].size);
   }
   std::string n = std::to_string(chosen.size());
-  if (full) meta.checksum_value = base64_encode(full->final());
+  Received r = writer.commit();
+  if (full_algo) meta.checksum_value = r.checksum;
   if (composite) meta.checksum_value = base64_encode(composite->final()) + "-" + n;
-  auto blob = writer->commit();
-  if (!blob) throw S3Error("InternalError", "The object could not be stored");
   uint64_t size = 0;
   for (auto& p : chosen) size += p.size;
-  Object o{c.bucket, c.key, size, "\"" + to_hex(etag_md5.final()) + "-" + n + "\"", c.now_ms, *blob,
+  Object o{c.bucket, c.key, size, "\"" + to_hex(etag_md5.final()) + "-" + n + "\"", c.now_ms, r.blob_id,
            completed_owner(c, meta.acl), std::move(meta)};
-  raise(c.store.complete_upload(u.id, o, cond), c);
+  raise(c.store().complete_upload(u.id, o, cond), c);
   XmlDoc out("CompleteMultipartUploadResult");
   std::string host = c.req.header_or("host", "localhost");
   out.root.add("Location", "http://" + host + "/" + uri_encode(c.bucket) + "/" + uri_encode(c.key, true))
@@ -243,7 +239,7 @@ void complete_multipart_upload(Ctx& c) {
 }
 
 void abort_multipart_upload(Ctx& c) {
-  raise(c.store.abort_upload(c.bucket, c.key, upload_id_param(c)), c);
+  raise(c.store().abort_upload(c.bucket, c.key, upload_id_param(c)), c);
   c.res.status = 204;
 }
 
@@ -251,7 +247,7 @@ void list_parts(Ctx& c) {
   Upload u = require_upload(c);
   size_t max = count_param(c, "max-parts", 1000, 1000);
   int marker = static_cast<int>(count_param(c, "part-number-marker", 0, 100000));
-  auto parts = c.store.parts(u.id);
+  auto parts = c.store().parts(u.id);
   XmlDoc doc("ListPartsResult");
   auto& r = doc.root;
   r.add("Bucket", c.bucket).add("Key", c.key).add("UploadId", u.id);
@@ -288,7 +284,7 @@ void list_multipart_uploads(Ctx& c) {
               id_marker = param("upload-id-marker");
   size_t max = count_param(c, "max-uploads", 1000, 1000);
   // In-progress uploads are few; one bounded read from the seek position is enough here.
-  auto all = c.store.list_uploads(c.bucket, std::max(prefix, key_marker), 100000);
+  auto all = c.store().list_uploads(c.bucket, std::max(prefix, key_marker), 100000);
   XmlDoc doc("ListMultipartUploadsResult");
   auto& r = doc.root;
   r.add("Bucket", c.bucket).add("KeyMarker", key_marker).add("UploadIdMarker", id_marker);

@@ -12,7 +12,6 @@
 #include "common/time.h"
 #include "s3/form.h"
 #include "s3/handlers.h"
-#include "server/runtime.h"
 
 namespace localaws::s3 {
 
@@ -42,8 +41,8 @@ auth::Principal form_signer(const Ctx& c, const Form& f, const std::string& poli
       throw S3Error("InvalidArgument", "Form field x-amz-credential or x-amz-algorithm is missing or invalid")
           .with("ArgumentName", "x-amz-credential");
     key = cred.access_key;
-    auto* account = c.rt.accounts.by_access_key(key);
-    if (account && c.rt.config.auth_mode != auth::Mode::kOff) {
+    auto* account = c.env.accounts.by_access_key(key);
+    if (account && c.env.opts.auth_mode != auth::Mode::kOff) {
       std::string sk = auth::sigv4::derive_signing_key(account->secret_access_key, cred.date, cred.region, cred.service);
       if (!auth::sigv4::signatures_equal(auth::sigv4::signature(sk, policy), *f.get("x-amz-signature")))
         throw S3Error("SignatureDoesNotMatch");
@@ -53,14 +52,14 @@ auth::Principal form_signer(const Ctx& c, const Form& f, const std::string& poli
       throw S3Error("InvalidArgument", "Bucket POST must contain a field named 'AWSAccessKeyId'.")
           .with("ArgumentName", "AWSAccessKeyId");
     key = *f.get("awsaccesskeyid");
-    auto* account = c.rt.accounts.by_access_key(key);
-    if (account && c.rt.config.auth_mode != auth::Mode::kOff &&
+    auto* account = c.env.accounts.by_access_key(key);
+    if (account && c.env.opts.auth_mode != auth::Mode::kOff &&
         auth::sigv2::sign(account->secret_access_key, policy) != *f.get("signature"))
       throw S3Error("SignatureDoesNotMatch");
   }
-  auto* account = c.rt.accounts.by_access_key(key);
-  if (!account && c.rt.config.auth_mode == auth::Mode::kStrict) throw S3Error("InvalidAccessKeyId").with("AWSAccessKeyId", key);
-  return auth::Principal::from(account ? *account : c.rt.accounts.default_account(), key);
+  auto* account = c.env.accounts.by_access_key(key);
+  if (!account && c.env.opts.auth_mode == auth::Mode::kStrict) throw S3Error("InvalidAccessKeyId").with("AWSAccessKeyId", key);
+  return auth::Principal::from(account ? *account : c.env.accounts.default_account(), key);
 }
 
 // Checks the policy's expiration and conditions against the form; returns content-length-range.
@@ -137,20 +136,13 @@ void post_object(Ctx& c) {
   std::string boundary = form_boundary(c.req.header_or("content-type"));
   if (boundary.empty())
     throw S3Error("PreconditionFailed").with("Condition", "Bucket POST must be of the enclosure-type multipart/form-data");
-  auto writer = c.rt.blobs->create();
-  Digest md5(Digest::Kind::kMd5);
-  bool io_failed = false;
+  HashingWriter writer(c.env.blobs, kMaxPutSize, Algo::kNone);
   Form form;
   FormReader reader(boundary, {[&](const std::string& filename, const std::string&) {
                                  form.filename = filename;
                                  return true;
                                },
-                               [&](const char* d, size_t n) {
-                                 if (writer->size() + n > kMaxPutSize) return false;
-                                 md5.update(d, n);
-                                 if (!writer->write(d, n)) io_failed = true;
-                                 return !io_failed;
-                               }});
+                               [&](const char* d, size_t n) { return writer.write(d, n); }});
   bool malformed = false;
   auto err = c.req.body->read([&](const char* d, size_t n) {
     if (reader.feed(d, n)) return true;
@@ -158,7 +150,7 @@ void post_object(Ctx& c) {
     return false;
   });
   if (malformed) c.res.close_connection = true;
-  if (io_failed) throw S3Error("InternalError", "The server could not store the object (disk full?)");
+  if (writer.fail() == HashingWriter::Fail::kIo) throw S3Error("InternalError", "The server could not store the object (disk full?)");
   if (err && !err->is_aborted()) body_failed(c, *err);
   if (malformed || !reader.complete())
     throw S3Error("MalformedPOSTRequest", "The body of your POST request is not well-formed multipart/form-data.");
@@ -176,9 +168,9 @@ void post_object(Ctx& c) {
     signer = form_signer(c, form, *policy);
     range = check_policy(c, form, *policy);
   }
-  if (writer->size() < range.first) throw S3Error("EntityTooSmall").with("MinSizeAllowed", std::to_string(range.first));
-  if (writer->size() > range.second) throw S3Error("EntityTooLarge").with("MaxSizeAllowed", std::to_string(range.second));
-  Ctx pc{c.rt, c.store, c.req, c.res, signer, Op::kPutObject, c.bucket, key, c.bkt, c.now_ms};
+  if (writer.size() < range.first) throw S3Error("EntityTooSmall").with("MinSizeAllowed", std::to_string(range.first));
+  if (writer.size() > range.second) throw S3Error("EntityTooLarge").with("MaxSizeAllowed", std::to_string(range.second));
+  Ctx pc{c.env, c.req, c.res, signer, Op::kPutObject, c.bucket, key, c.bkt, std::nullopt, c.now_ms};
   check_key(key);
   if (!authorize(pc, Op::kPutObject, &*c.bkt, nullptr)) throw S3Error("AccessDenied");
   // The form's fields act as the PutObject's headers.
@@ -195,12 +187,10 @@ void post_object(Ctx& c) {
   }
   std::swap(saved, c.req.headers);
   meta.acl = access.acl;
-  uint64_t size = writer->size();
-  auto blob = writer->commit();
-  if (!blob) throw S3Error("InternalError", "The object could not be stored");
+  Received r = writer.commit();
   // ---- checks end; the row switches here ----
-  Object o{c.bucket, key, size, quote_etag(md5.final()), c.now_ms, *blob, access.owner, std::move(meta)};
-  raise(c.store.put_object(o, {}), c);
+  Object o{c.bucket, key, r.size, quote_etag(r.md5), c.now_ms, r.blob_id, access.owner, std::move(meta)};
+  raise(c.store().put_object(o, {}), c);
 
   std::string host = c.req.header_or("host", "localhost");
   std::string location = "http://" + host + "/" + uri_encode(c.bucket) + "/" + uri_encode(key, true);

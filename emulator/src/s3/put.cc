@@ -31,7 +31,7 @@ void put_object(Ctx& c) {
     o.meta.checksum_value = r.checksum;
     o.meta.checksum_type = "FULL_OBJECT";
   }
-  raise(c.store.put_object(o, cond), c);
+  raise(c.store().put_object(o, cond), c);
   c.res.set_header("ETag", o.etag);
   checksum_headers(o.meta, c.res);
 }

@@ -1,69 +1,15 @@
-// S3 routing as a pure table: (method, bucket present?, key present?, query keyword, header guard)
-// -> Op. No I/O, no state: unit tested with plain structs (router_test.cc).
+// S3 routing over the operation table (ops.h): (method, bucket present?, key present?, query
+// parameters, header guard) -> row. No I/O, no state: unit tested with plain structs
+// (tests/unit/s3_ops_test.cc).
 #pragma once
 #include <string>
 #include <string_view>
 
 #include "common/strings.h"
 #include "http/request.h"
+#include "s3/ops.h"
 
 namespace localaws::s3 {
-
-enum class Op {
-  kListBuckets,
-  kCreateBucket,
-  kHeadBucket,
-  kDeleteBucket,
-  kGetBucketLocation,
-  kListObjects,
-  kListObjectsV2,
-  kListMultipartUploads,
-  kDeleteObjects,
-  kPutObject,
-  kCopyObject,
-  kGetObject,
-  kHeadObject,
-  kDeleteObject,
-  kPutObjectTagging,
-  kGetObjectTagging,
-  kDeleteObjectTagging,
-  kGetObjectAttributes,
-  kCreateMultipartUpload,
-  kUploadPart,
-  kUploadPartCopy,
-  kCompleteMultipartUpload,
-  kAbortMultipartUpload,
-  kListParts,
-  kGetBucketAcl,
-  kPutBucketAcl,
-  kGetObjectAcl,
-  kPutObjectAcl,
-  kGetBucketOwnershipControls,
-  kPutBucketOwnershipControls,
-  kDeleteBucketOwnershipControls,
-  kGetPublicAccessBlock,
-  kPutPublicAccessBlock,
-  kDeletePublicAccessBlock,
-  kGetBucketPolicy,
-  kPutBucketPolicy,
-  kDeleteBucketPolicy,
-  kGetBucketPolicyStatus,
-  kPostObject,
-  kGetBucketCors,
-  kPutBucketCors,
-  kDeleteBucketCors,
-  kPreflight,
-  kGetBucketWebsite,
-  kPutBucketWebsite,
-  kDeleteBucketWebsite,
-  kGetBucketRequestPayment,
-  kGetBucketLifecycle,
-  kGetBucketVersioning,
-  kNotImplemented,    // a known S3 subresource or operation localaws does not build (yet)
-  kMethodNotAllowed,  // no operation for this method on this resource
-};
-
-const char* op_name(Op op);
 
 struct RouteInput {
   std::string_view method;
@@ -73,9 +19,12 @@ struct RouteInput {
   const http::HeaderList* headers = nullptr;  // lower-case names
 };
 
+// The operation a request names, or no row: MethodNotAllowed (no operation for this method on
+// this resource, or a subresource keyword another method owns).
 struct Route {
-  Op op;
-  std::string name;  // AWS's operation name (for NotImplemented: the subresource's operation)
+  const OpRow* row = nullptr;
+  Op op() const { return row ? row->op : Op::kCount; }
+  const char* name() const { return row ? row->name : "MethodNotAllowed"; }
 };
 
 Route route(const RouteInput& in);

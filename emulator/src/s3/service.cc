@@ -16,13 +16,16 @@ namespace {
 
 class S3Service : public Service {
  public:
-  explicit S3Service(Runtime& rt) : rt_(rt), store_(*rt.db, *rt.blobs) {}
+  explicit S3Service(Runtime& rt)
+      : rt_(rt),
+        store_(*rt.db, *rt.blobs),
+        env_{store_, *rt.blobs, rt.accounts, {rt.config.region, rt.config.s3_legacy_defaults, rt.config.auth_mode}} {}
   const char* name() const override { return "s3"; }
   auth::ServiceKind kind() const override { return auth::ServiceKind::kS3; }
 
   void handle(http::Request& req, const auth::Principal& who, http::Response& res) override {
     std::string bucket, key;
-    Route r{Op::kMethodNotAllowed, "Unknown"};
+    Route r;
     try {
       bool path_form = false;
       std::string site = website_bucket(req.header_or("host"), path_form);
@@ -33,19 +36,20 @@ class S3Service : public Service {
         if (!site.empty()) bucket = site;
         res.operation = "WebsiteGet";
         static const auth::Principal kAnonymous;
-        Ctx c{rt_, store_, req, res, kAnonymous, Op::kGetObject, bucket, key, std::nullopt, now_ms()};
+        Ctx c{env_, req, res, kAnonymous, Op::kGetObject, bucket, key, std::nullopt, std::nullopt, now_ms()};
         return website_get(c);
       }
       if (!split_request(req, bucket, key)) throw S3Error("InvalidURI");
       r = route(req, !bucket.empty(), !key.empty());
-      res.operation = r.name;
-      Ctx c{rt_, store_, req, res, who, r.op, bucket, key, std::nullopt, now_ms()};
-      dispatch(c, r);
+      res.operation = r.name();
+      Ctx c{env_, req, res, who, r.op(), bucket, key, std::nullopt, std::nullopt, now_ms()};
+      prepare(c, r);
+      r.row->handler(c);
     } catch (const S3Error& e) {
       render_error(e, req.method, req.request_id, res);
     }
     // A browser's actual request gets the CORS headers of the rule that allows it, errors too.
-    if (!bucket.empty() && r.op != Op::kPreflight && req.header("origin")) {
+    if (!bucket.empty() && r.op() != Op::kPreflightBucket && r.op() != Op::kPreflightObject && req.header("origin")) {
       if (auto b = store_.bucket(bucket)) add_cors_headers(*b, req, res);
     }
   }
@@ -57,8 +61,8 @@ class S3Service : public Service {
       std::string bucket, key;
       if (!split_request(req, bucket, key)) throw S3Error("InvalidURI");
       Route r = route(req, !bucket.empty(), !key.empty());
-      res.operation = r.name;
-      Ctx c{rt_, store_, req, res, who, r.op, bucket, key, std::nullopt, now_ms()};
+      res.operation = r.name();
+      Ctx c{env_, req, res, who, r.op(), bucket, key, std::nullopt, std::nullopt, now_ms()};
       prepare(c, r);
       return true;
     } catch (const S3Error& e) {
@@ -100,19 +104,20 @@ class S3Service : public Service {
     return split_key_path(req.raw_path, key);
   }
 
-  // Everything checked before an operation runs: it exists, its bucket exists, the key is
-  // valid, the caller may do it. Throws S3Error.
+  // Everything checked before an operation runs, as its row says: it exists, its bucket exists,
+  // the key is valid, the version it names is looked up, the caller may do it. Throws S3Error.
   void prepare(Ctx& c, const Route& r) {
-    if (r.op == Op::kNotImplemented) {
-      throw S3Error("NotImplemented", "The " + r.name + " operation is not implemented by localaws")
-          .with("Resource", c.req.raw_path);
-    }
-    if (r.op == Op::kMethodNotAllowed) {
+    if (!r.row) {
       throw S3Error("MethodNotAllowed")
           .with("Method", c.req.method)
           .with("ResourceType", c.key.empty() ? (c.bucket.empty() ? "SERVICE" : "BUCKET") : "OBJECT");
     }
-    if (c.op != Op::kListBuckets && c.op != Op::kCreateBucket) {
+    const OpRow& row = *r.row;
+    if (!row.handler) {
+      throw S3Error("NotImplemented", std::string("The ") + row.name + " operation is not implemented by localaws")
+          .with("Resource", c.req.raw_path);
+    }
+    if (row.load != Load::kNone) {
       c.bkt = store_.bucket(c.bucket);
       if (!c.bkt) {
         if (c.who.anonymous) throw S3Error("AccessDenied");
@@ -120,73 +125,17 @@ class S3Service : public Service {
       }
     }
     if (!c.key.empty()) check_key(c.key);
-    std::optional<Object> obj;
-    if (need_of(c.op).on_object) obj = store_.object(c.bucket, c.key);
+    if (row.load == Load::kObject) load_object(c);
     // POST Object authorizes its policy's signer; a preflight carries no identity (CORS rules decide).
-    if (c.op != Op::kPostObject && c.op != Op::kPreflight && !authorize(c, c.op, c.bkt ? &*c.bkt : nullptr, obj ? &*obj : nullptr))
-      throw S3Error("AccessDenied");
+    if (c.op == Op::kPostObject || row.need.action[0] == '\0') return;
+    if (!authorize(c, c.op, c.bkt ? &*c.bkt : nullptr, c.obj ? &*c.obj : nullptr)) throw S3Error("AccessDenied");
   }
 
-  void dispatch(Ctx& c, const Route& r) {
-    prepare(c, r);
-    switch (c.op) {
-      case Op::kListBuckets: return list_buckets(c);
-      case Op::kCreateBucket: return create_bucket(c);
-      case Op::kHeadBucket: return head_bucket(c);
-      case Op::kDeleteBucket: return delete_bucket(c);
-      case Op::kGetBucketLocation: return get_bucket_location(c);
-      case Op::kGetBucketRequestPayment: return get_bucket_request_payment(c);
-      case Op::kGetBucketLifecycle: return get_bucket_lifecycle(c);
-      case Op::kGetBucketVersioning: return get_bucket_versioning(c);
-      case Op::kListObjects: return list_objects(c, false);
-      case Op::kListObjectsV2: return list_objects(c, true);
-      case Op::kListMultipartUploads: return list_multipart_uploads(c);
-      case Op::kDeleteObjects: return delete_objects(c);
-      case Op::kPutObject: return put_object(c);
-      case Op::kPostObject: return post_object(c);
-      case Op::kGetBucketCors: return get_bucket_cors(c);
-      case Op::kPutBucketCors: return put_bucket_cors(c);
-      case Op::kDeleteBucketCors: return delete_bucket_cors(c);
-      case Op::kPreflight: return preflight(c);
-      case Op::kGetBucketWebsite: return get_bucket_website(c);
-      case Op::kPutBucketWebsite: return put_bucket_website(c);
-      case Op::kDeleteBucketWebsite: return delete_bucket_website(c);
-      case Op::kCopyObject: return copy_object(c);
-      case Op::kGetObject:
-      case Op::kHeadObject: return get_object(c);
-      case Op::kDeleteObject: return delete_object(c);
-      case Op::kPutObjectTagging: return put_object_tagging(c);
-      case Op::kGetObjectTagging: return get_object_tagging(c);
-      case Op::kDeleteObjectTagging: return delete_object_tagging(c);
-      case Op::kGetObjectAttributes: return get_object_attributes(c);
-      case Op::kCreateMultipartUpload: return create_multipart_upload(c);
-      case Op::kUploadPart: return upload_part(c, false);
-      case Op::kUploadPartCopy: return upload_part(c, true);
-      case Op::kCompleteMultipartUpload: return complete_multipart_upload(c);
-      case Op::kAbortMultipartUpload: return abort_multipart_upload(c);
-      case Op::kListParts: return list_parts(c);
-      case Op::kGetBucketAcl:
-      case Op::kGetObjectAcl: return get_acl(c);
-      case Op::kPutBucketAcl:
-      case Op::kPutObjectAcl: return put_acl(c);
-      case Op::kGetBucketOwnershipControls: return get_ownership_controls(c);
-      case Op::kPutBucketOwnershipControls: return put_ownership_controls(c);
-      case Op::kDeleteBucketOwnershipControls: return delete_ownership_controls(c);
-      case Op::kGetPublicAccessBlock: return get_public_access_block(c);
-      case Op::kPutPublicAccessBlock: return put_public_access_block(c);
-      case Op::kDeletePublicAccessBlock: return delete_public_access_block(c);
-      case Op::kGetBucketPolicy: return get_bucket_policy(c);
-      case Op::kPutBucketPolicy: return put_bucket_policy(c);
-      case Op::kDeleteBucketPolicy: return delete_bucket_policy(c);
-      case Op::kGetBucketPolicyStatus: return get_bucket_policy_status(c);
-      case Op::kNotImplemented:
-      case Op::kMethodNotAllowed: break;
-    }
-    throw S3Error("NotImplemented");
-  }
+  void load_object(Ctx& c) { c.obj = store_.object(c.bucket, c.key); }
 
   Runtime& rt_;
   Store store_;
+  Env env_;
 };
 
 }  // namespace

@@ -16,20 +16,19 @@ void put_object_tagging(Ctx& c) {
     tags.emplace_back(*k, *v);
   }
   validate_tags(tags);
-  raise(c.store.set_tags(c.bucket, c.key, tags), c);
+  raise(c.store().set_tags(c.bucket, c.key, tags), c);
 }
 
 void get_object_tagging(Ctx& c) {
-  auto o = c.store.object(c.bucket, c.key);
-  if (!o) throw S3Error("NoSuchKey").with("Key", c.key);
+  const Object& o = loaded_object(c);
   XmlDoc doc("Tagging");
   auto set = doc.root.child("TagSet");
-  for (auto& [k, v] : o->meta.tags) set.child("Tag").add("Key", k).add("Value", v);
+  for (auto& [k, v] : o.meta.tags) set.child("Tag").add("Key", k).add("Value", v);
   reply_xml(c, doc);
 }
 
 void delete_object_tagging(Ctx& c) {
-  raise(c.store.set_tags(c.bucket, c.key, {}), c);
+  raise(c.store().set_tags(c.bucket, c.key, {}), c);
   c.res.status = 204;
 }
 
