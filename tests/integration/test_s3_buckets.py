@@ -100,8 +100,9 @@ class BucketTests(S3TestCase):
                          LifecycleConfiguration={"Rules": [{"ID": "r", "Status": "Enabled", "Filter": {"Prefix": "x/"},
                                                             "Expiration": {"Days": 1}}]}, status=501)
         self.assertError("NotImplemented", self.s3.get_bucket_logging, Bucket=name, status=501)
-        self.assertError("NotImplemented", self.s3.put_bucket_versioning, Bucket=name,
-                         VersioningConfiguration={"Status": "Enabled"}, status=501)
+        self.assertError("NotImplemented", self.s3.put_bucket_encryption, Bucket=name,
+                         ServerSideEncryptionConfiguration={"Rules": [
+                             {"ApplyServerSideEncryptionByDefault": {"SSEAlgorithm": "AES256"}}]}, status=501)
 
     def test_request_payment_lifecycle_and_versioning_reads(self):
         # What s3cmd's `info s3://bucket` asks: buckets pay for their own requests, and a bucket

@@ -44,8 +44,15 @@ class CopyTaggingTests(S3TestCase):
                          CopySource={"Bucket": self.b, "Key": "missing"}, status=404)
         self.assertError("NoSuchBucket", self.s3.copy_object, Bucket=other, Key="c",
                          CopySource={"Bucket": "no-such-source-bucket", "Key": "x"}, status=404)
+        # A malformed source version id is refused as GET refuses it; a well-formed unknown one is missing.
+        self.assertError("InvalidArgument", self.s3.copy_object, Bucket=other, Key="c",
+                         CopySource={"Bucket": self.b, "Key": key, "VersionId": "abc"}, status=400)
+        vb = self.bucket("cv")
+        self.s3.put_bucket_versioning(Bucket=vb, VersioningConfiguration={"Status": "Enabled"})
+        gone = self.s3.put_object(Bucket=vb, Key="k", Body=b"v")["VersionId"]
+        self.s3.delete_object(Bucket=vb, Key="k", VersionId=gone)
         self.assertError("NoSuchVersion", self.s3.copy_object, Bucket=other, Key="c",
-                         CopySource={"Bucket": self.b, "Key": key, "VersionId": "abc"})
+                         CopySource={"Bucket": vb, "Key": "k", "VersionId": gone}, status=404)
 
     def test_copy_onto_itself_needs_replace(self):
         self.s3.put_object(Bucket=self.b, Key="self", Body=b"me", Metadata={"a": "1"})

@@ -29,12 +29,12 @@ PublicAccessBlock pab_of(const Bucket& b) {
 }
 Acl bucket_acl(const Bucket& b) {
   auto* a = b.get(kAcl);
-  Acl acl = a ? Acl::from_json(*a) : Acl{};
+  Acl acl = a ? Acl::decode(*a) : Acl{};
   return acl.empty() ? private_acl(acl_owner(b.owner)) : acl;
 }
 Acl object_acl(const Bucket& b, const Object& o) {
   if (ownership_of(b) == Ownership::kBucketOwnerEnforced) return private_acl(acl_owner(b.owner));
-  Acl acl = Acl::from_json(o.meta.acl);
+  Acl acl = Acl::decode(o.meta.acl);
   return acl.empty() ? private_acl(acl_owner(o.owner)) : acl;
 }
 
@@ -170,7 +170,7 @@ std::map<std::string, std::string> new_bucket_config(Ctx& c, const Owner& owner)
   // ---- checks end ----
   if (own) cfg[kOwnership] = ownership_name(*own);
   if (!legacy) cfg[kPab] = pab.to_json();
-  if (acl) cfg[kAcl] = acl->to_json();
+  if (acl) cfg[kAcl] = acl->encode();
   return cfg;
 }
 
@@ -188,14 +188,14 @@ NewObjectAccess new_object_access(Ctx& c) {
   }
   if (acl) check_public_acl(pab_of(b), *acl);
   if (own == Ownership::kBucketOwnerPreferred && canned == "bucket-owner-full-control") {
-    return {b.owner, private_acl(acl_owner(b.owner)).to_json()};
+    return {b.owner, private_acl(acl_owner(b.owner)).encode()};
   }
-  return {writer, acl ? acl->to_json() : ""};
+  return {writer, acl ? acl->encode() : ""};
 }
 
 Owner completed_owner(const Ctx& c, const std::string& acl) {
   const Bucket& b = *c.bkt;
-  if (ownership_of(b) == Ownership::kBucketOwnerEnforced || Acl::from_json(acl).owner.id == b.owner.id) return b.owner;
+  if (ownership_of(b) == Ownership::kBucketOwnerEnforced || Acl::decode(acl).owner.id == b.owner.id) return b.owner;
   return owner_of(c.who);
 }
 
@@ -219,7 +219,9 @@ void get_acl(Ctx& c) {
   if (c.key.empty()) {
     acl = bucket_acl(*c.bkt);
   } else {
-    acl = object_acl(*c.bkt, loaded_object(c));
+    const Object& o = loaded_object(c);
+    acl = object_acl(*c.bkt, o);
+    version_header(c, o, c.res);
   }
   c.res.status = 200;
   c.res.body = acl_xml(acl);
@@ -244,8 +246,11 @@ void put_acl(Ctx& c) {
     throw S3Error("AccessControlListNotSupported");
   check_public_acl(pab_of(b), *acl);
   // ---- checks end ----
-  if (o) raise(c.store().set_object_acl(c.bucket, c.key, acl->to_json()), c);
-  else raise(c.store().set_bucket_config(c.bucket, kAcl, acl->to_json()), c);
+  if (o) {
+    raise(c.store().set_object_acl(c.bucket, c.key, o->version_id, acl->encode()), c);
+    version_header(c, *o, c.res);
+  }
+  else raise(c.store().set_bucket_config(c.bucket, kAcl, acl->encode()), c);
 }
 
 // ---- ownership controls ----------------------------------------------------------------------

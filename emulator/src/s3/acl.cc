@@ -49,18 +49,29 @@ const char* perm_name(unsigned p) {
   }
 }
 
-std::string Acl::to_json() const {
-  json g = json::array();
-  for (auto& x : grants) {
-    json e = {{"p", x.perm}};
-    if (x.grantee.kind == Grantee::Kind::kGroup) e["uri"] = x.grantee.uri;
-    else e["id"] = x.grantee.id, e["n"] = x.grantee.display_name;
-    g.push_back(e);
+namespace {
+// "<length>:<bytes>", appended to out.
+void put_field(std::string& out, std::string_view v) {
+  out += std::to_string(v.size());
+  out += ':';
+  out += v;
+}
+// Reads one put_field from s at pos; false when malformed.
+bool get_field(std::string_view s, size_t& pos, std::string& out) {
+  size_t colon = s.find(':', pos);
+  if (colon == std::string_view::npos || colon == pos || colon - pos > 9) return false;
+  size_t n = 0;
+  for (size_t i = pos; i < colon; i++) {
+    if (s[i] < '0' || s[i] > '9') return false;
+    n = n * 10 + static_cast<size_t>(s[i] - '0');
   }
-  return json{{"oid", owner.id}, {"on", owner.name}, {"g", g}}.dump();
+  if (colon + 1 + n > s.size()) return false;
+  out.assign(s.substr(colon + 1, n));
+  pos = colon + 1 + n;
+  return true;
 }
 
-Acl Acl::from_json(const std::string& s) {
+Acl acl_from_legacy_json(std::string_view s) {
   Acl a;
   json j = json::parse(s, nullptr, false);
   if (!j.is_object()) return a;
@@ -78,6 +89,52 @@ Acl Acl::from_json(const std::string& s) {
     a.grants.push_back(g);
   }
   return a;
+}
+}  // namespace
+
+// "a" owner-id owner-name, then per grant: perm digit(s) as a field, "u" id name | "g" uri.
+std::string Acl::encode() const {
+  std::string out = "a";
+  put_field(out, owner.id);
+  put_field(out, owner.name);
+  for (auto& x : grants) {
+    put_field(out, std::to_string(x.perm));
+    if (x.grantee.kind == Grantee::Kind::kGroup) {
+      out += 'g';
+      put_field(out, x.grantee.uri);
+    } else {
+      out += 'u';
+      put_field(out, x.grantee.id);
+      put_field(out, x.grantee.display_name);
+    }
+  }
+  return out;
+}
+
+Acl Acl::decode(std::string_view s) {
+  if (!s.empty() && s[0] == '{') return acl_from_legacy_json(s);
+  Acl a;
+  if (s.empty() || s[0] != 'a') return a;
+  size_t pos = 1;
+  Acl out;
+  if (!get_field(s, pos, out.owner.id) || !get_field(s, pos, out.owner.name)) return a;
+  while (pos < s.size()) {
+    std::string perm;
+    if (!get_field(s, pos, perm) || pos >= s.size()) return a;
+    Grant g;
+    g.perm = static_cast<unsigned>(std::strtoul(perm.c_str(), nullptr, 10));
+    char kind = s[pos++];
+    if (kind == 'g') {
+      g.grantee.kind = Grantee::Kind::kGroup;
+      if (!get_field(s, pos, g.grantee.uri)) return a;
+    } else if (kind == 'u') {
+      if (!get_field(s, pos, g.grantee.id) || !get_field(s, pos, g.grantee.display_name)) return a;
+    } else {
+      return a;
+    }
+    out.grants.push_back(std::move(g));
+  }
+  return out;
 }
 
 Acl private_acl(const AclOwner& owner) { return Acl{owner, {user_grant(owner, kFullControl)}}; }

@@ -42,8 +42,11 @@ struct AclOwner {
 struct Acl {
   AclOwner owner;
   std::vector<Grant> grants;
-  std::string to_json() const;
-  static Acl from_json(const std::string& s);  // empty or bad text -> an empty Acl
+  // A compact length-prefixed text form (no JSON parser on the GET path: public objects are read
+  // by ACL). decode() also reads the JSON form rows written before it hold; empty or bad text ->
+  // an empty Acl.
+  std::string encode() const;
+  static Acl decode(std::string_view s);
   bool empty() const { return owner.id.empty(); }
 };
 

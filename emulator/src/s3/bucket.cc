@@ -94,6 +94,15 @@ void create_bucket(Ctx& c) {
   }
   Bucket b{c.bucket, lc.empty() ? c.env.opts.region : lc, owner_of(c.who), c.now_ms, {}};
   b.config = new_bucket_config(c, b.owner);
+  // Object Lock at creation turns versioning on for good.
+  if (auto* lock = c.req.header("x-amz-bucket-object-lock-enabled")) {
+    if (iequals(trim(*lock), "true")) {
+      b.object_lock = true;
+      b.versioning = Versioning::kEnabled;
+    } else if (!iequals(trim(*lock), "false")) {
+      throw S3Error("InvalidArgument").with("ArgumentName", "x-amz-bucket-object-lock-enabled").with("ArgumentValue", *lock);
+    }
+  }
   Bucket existing;
   // ---- checks end; the bucket is created here ----
   St st = c.store().create_bucket(b, &existing);
@@ -130,11 +139,5 @@ void get_bucket_request_payment(Ctx& c) {
 }
 
 void get_bucket_lifecycle(Ctx& c) { throw S3Error("NoSuchLifecycleConfiguration").with("BucketName", c.bucket); }
-
-void get_bucket_versioning(Ctx& c) {
-  // A bucket that versioning was never enabled on has no Status element at all.
-  XmlDoc doc("VersioningConfiguration");
-  reply_xml(c, doc);
-}
 
 }  // namespace localaws::s3

@@ -59,10 +59,32 @@ void raise(St st, const Ctx& c) {
     case St::kNotEmpty: throw S3Error("BucketNotEmpty").with("BucketName", c.bucket);
     case St::kPreconditionFailed:
       throw S3Error("PreconditionFailed").with("Condition", c.req.has_header("if-match") ? "If-Match" : "If-None-Match");
+    case St::kNoSuchVersion: {
+      auto* v = c.req.query_param("versionId");
+      throw S3Error("NoSuchVersion").with("Key", c.key).with("VersionId", v ? *v : "");
+    }
+    case St::kLocked: throw S3Error("AccessDenied", "Access Denied because object protected by object lock.");
+    case St::kIsMarker:
+      throw S3Error("MethodNotAllowed").with("Method", c.req.method).with("ResourceType", "DeleteMarker");
+    case St::kInvalidState: throw S3Error("InvalidBucketState");
   }
 }
 
 std::string quote_etag(const std::string& md5_raw) { return "\"" + to_hex(md5_raw) + "\""; }
+
+std::string param_or(const Ctx& c, const char* name) {
+  auto* v = c.req.query_param(name);
+  return v ? *v : "";
+}
+
+bool url_encoding(const Ctx& c) {
+  std::string encoding = param_or(c, "encoding-type");
+  if (!encoding.empty() && encoding != "url")
+    throw S3Error("InvalidArgument", "Invalid Encoding Method specified in Request")
+        .with("ArgumentName", "encoding-type")
+        .with("ArgumentValue", encoding);
+  return !encoding.empty();
+}
 
 size_t count_param(const Ctx& c, const char* name, size_t fallback, size_t cap) {
   auto* v = c.req.query_param(name);
@@ -208,8 +230,31 @@ void body_failed(Ctx& c, const http::BodyError& e) {
 }
 
 const Object& loaded_object(const Ctx& c) {
-  if (!c.obj) throw S3Error("NoSuchKey").with("Key", c.key);
+  const std::string* vid = c.req.query_param("versionId");
+  if (!c.obj) {
+    if (vid) throw S3Error("NoSuchVersion").with("Key", c.key).with("VersionId", *vid);
+    throw S3Error("NoSuchKey").with("Key", c.key);
+  }
+  if (c.obj->is_marker) {
+    // The latest version is a delete marker: 404 as if missing; a marker named by its id: 405.
+    S3Error e = vid ? S3Error("MethodNotAllowed").with("Method", c.req.method).with("ResourceType", "DeleteMarker")
+                    : S3Error("NoSuchKey").with("Key", c.key);
+    e.header("x-amz-delete-marker", "true").header("x-amz-version-id", c.obj->version_id);
+    if (vid) e.header("Last-Modified", http_date(c.obj->last_modified_ms / 1000)).header("Allow", "DELETE");
+    throw e;
+  }
   return *c.obj;
+}
+
+void check_version_id(const std::string& id, const char* what) {
+  if (id.empty()) throw S3Error("InvalidArgument", "Version id cannot be the empty string").with("ArgumentName", what);
+  if (id != "null" && !version_seq(id))
+    throw S3Error("InvalidArgument", "Invalid version id specified").with("ArgumentName", what).with("ArgumentValue", id);
+}
+
+void version_header(const Ctx& c, const Object& o, http::Response& res) {
+  if (o.version_id != "null" || (c.bkt && c.bkt->versioning != Versioning::kNone))
+    res.set_header("x-amz-version-id", o.version_id);
 }
 
 std::string read_small_body(Ctx& c, size_t limit) {

@@ -9,11 +9,12 @@ namespace localaws::s3 {
 CopySource open_copy_source(Ctx& c) {
   std::string src = *c.req.header("x-amz-copy-source");
   std::string version;
+  bool by_version = false;
   if (auto q = src.find('?'); q != std::string::npos) {
     auto params = parse_query(src.substr(q + 1));
     if (params) {
       for (auto& [k, v] : *params) {
-        if (k == "versionId") version = v;
+        if (k == "versionId") version = v, by_version = true;
       }
     }
     src = src.substr(0, q);
@@ -29,13 +30,17 @@ CopySource open_copy_source(Ctx& c) {
         .with("ArgumentName", "x-amz-copy-source")
         .with("ArgumentValue", "x-amz-copy-source");
   std::string sb = path.substr(0, slash), sk = path.substr(slash + 1);
-  // localaws keeps no versions: only the "null" version exists.
-  if (!version.empty() && version != "null") throw S3Error("NoSuchVersion").with("Key", sk).with("VersionId", version);
+  if (by_version) check_version_id(version, "x-amz-copy-source");
   auto bucket = c.store().bucket(sb);
   if (!bucket) throw S3Error("NoSuchBucket").with("BucketName", sb);
-  auto obj = c.store().object(sb, sk);
-  if (!authorize(c, Op::kGetObject, &*bucket, obj ? &*obj : nullptr)) throw S3Error("AccessDenied");
-  if (!obj) throw S3Error("NoSuchKey").with("Key", sk);
+  std::optional<Object> obj = version.empty() ? c.store().object(sb, sk) : c.store().find(sb, sk, version);
+  if (!authorize(c, Op::kGetObject, &*bucket, obj ? &*obj : nullptr, !version.empty())) throw S3Error("AccessDenied");
+  if (!obj) {
+    if (!version.empty()) throw S3Error("NoSuchVersion").with("Key", sk).with("VersionId", version);
+    throw S3Error("NoSuchKey").with("Key", sk);
+  }
+  if (obj->is_marker)
+    throw S3Error("InvalidRequest", "The source of a copy request may not specifically refer to a delete marker by version id.");
   Conditions cond{c.req.header("x-amz-copy-source-if-match"), c.req.header("x-amz-copy-source-if-none-match"),
                   c.req.header("x-amz-copy-source-if-modified-since"),
                   c.req.header("x-amz-copy-source-if-unmodified-since")};
@@ -44,7 +49,8 @@ CopySource open_copy_source(Ctx& c) {
     throw S3Error("PreconditionFailed").with("Condition", "x-amz-copy-source-If-*");
   auto file = c.env.blobs.open(obj->blob_id);
   if (!file) throw S3Error("InternalError", "The source object's data is missing");
-  return {std::move(*obj), std::move(file)};
+  bool versioned = bucket->versioning != Versioning::kNone || obj->version_id != "null";
+  return {std::move(*obj), std::move(file), versioned, by_version};
 }
 
 namespace {
@@ -65,8 +71,10 @@ void copy_object(Ctx& c) {
     algo = parse_algo(*a);
     if (!algo) throw S3Error("InvalidRequest", "Value for x-amz-checksum-algorithm header is invalid.");
   }
+  NewLock lock = new_object_lock(c);
   CopySource src = open_copy_source(c);
-  bool same = src.obj.bucket == c.bucket && src.obj.key == c.key;
+  // Copying a version over its key (restoring it) is a change; the current version onto itself is not.
+  bool same = src.obj.bucket == c.bucket && src.obj.key == c.key && !src.by_version;
   if (same && !replace_meta && !c.req.has_header("x-amz-storage-class") && !algo)
     throw S3Error("InvalidRequest",
                   "This copy request is illegal because it is trying to copy an object to itself without changing the "
@@ -91,7 +99,10 @@ void copy_object(Ctx& c) {
     meta.checksum_type = "FULL_OBJECT";
   }
   Object o{c.bucket, c.key, r.size, quote_etag(r.md5), c.now_ms, r.blob_id, access.owner, std::move(meta)};
+  lock.apply(o);
   raise(c.store().put_object(o, {}), c);
+  if (src.versioned) c.res.set_header("x-amz-copy-source-version-id", src.obj.version_id);
+  version_header(c, o, c.res);
   XmlDoc doc("CopyObjectResult");
   doc.root.add("LastModified", iso8601_ms(o.last_modified_ms)).add("ETag", o.etag);
   if (!o.meta.checksum_algo.empty()) {

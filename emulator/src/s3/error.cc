@@ -57,6 +57,11 @@ const std::map<std::string, Entry>& table() {
       {"InvalidBucketName", {400, "The specified bucket is not valid."}},
       {"InvalidDigest", {400, "The Content-MD5 you specified is not valid."}},
       {"InvalidLocationConstraint", {400, "The specified location-constraint is not valid"}},
+      {"IllegalVersioningConfigurationException",
+       {400, "The Versioning element must be specified"}},
+      {"InvalidBucketState", {409, "The request is not valid with the current state of the bucket."}},
+      {"ObjectLockConfigurationNotFoundError", {404, "Object Lock configuration does not exist for this bucket"}},
+      {"NoSuchObjectLockConfiguration", {404, "The specified object does not have a ObjectLock configuration"}},
       {"InvalidPart",
        {400, "One or more of the specified parts could not be found.  The part may not have been uploaded, or the "
              "specified entity tag may not match the part's entity tag."}},
@@ -121,6 +126,7 @@ void render_error(const S3Error& e, const std::string& method, const std::string
   res.status = e.status;
   res.file.reset();
   res.headers.clear();
+  for (auto& [k, v] : e.headers) res.set_header(k, v);
   if (e.status == 304) {
     res.body.clear();
     res.omit_body = true;

@@ -19,8 +19,14 @@ struct S3Error {
 
   // Status and default message from the table; an unknown code is a bug and maps to 500.
   explicit S3Error(std::string code_, std::string message_ = "");
+  // Response headers the error carries (x-amz-delete-marker, x-amz-version-id ...).
+  std::vector<std::pair<std::string, std::string>> headers;
   S3Error& with(std::string name, std::string value) {
     extra.emplace_back(std::move(name), std::move(value));
+    return *this;
+  }
+  S3Error& header(std::string name, std::string value) {
+    headers.emplace_back(std::move(name), std::move(value));
     return *this;
   }
 };

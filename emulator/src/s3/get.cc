@@ -46,6 +46,8 @@ void get_object(Ctx& c) {
   if (!check_conditions(c, o)) return;
   bool head = c.req.method == "HEAD";
   object_headers(o, c.res);
+  version_header(c, o, c.res);
+  lock_headers(o, c.res);
   apply_overrides(c);
 
   uint64_t offset = 0, length = o.size;
@@ -126,6 +128,7 @@ void get_object_attributes(Ctx& c) {
     }
   }
   c.res.set_header("Last-Modified", http_date(o.last_modified_ms / 1000));
+  version_header(c, o, c.res);
   reply_xml(c, doc);
 }
 

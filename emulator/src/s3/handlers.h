@@ -147,11 +147,37 @@ void put_bucket_policy(Ctx& c);
 void delete_bucket_policy(Ctx& c);
 void get_bucket_policy_status(Ctx& c);
 
+// object_lock.cc: the lock a new version gets (x-amz-object-lock-* headers, else the bucket's
+// default retention), validated; PutObject also needs Content-MD5 or a checksum with a retention.
+struct NewLock {
+  std::string mode;  // "", GOVERNANCE, COMPLIANCE
+  int64_t until_ms = 0;
+  Hold legal_hold = Hold::kNone;
+  void apply(Object& o) const {
+    o.lock_mode = mode;
+    o.lock_until_ms = until_ms;
+    o.legal_hold = legal_hold;
+  }
+};
+NewLock new_object_lock(const Ctx& c);
+// InvalidRequest unless the request proves its bytes (Content-MD5 or an x-amz-checksum-*), as S3
+// requires of uploads that get an Object Lock retention. what: "Put Object", "Put Part".
+void require_integrity(const Ctx& c, const char* what);
+bool has_default_retention(const Bucket& b);
+// x-amz-object-lock-mode / -retain-until-date / -legal-hold of a stored version.
+void lock_headers(const Object& o, http::Response& res);
+// InvalidArgument unless id is "null" or a well-formed version id (what: the parameter's name).
+void check_version_id(const std::string& id, const char* what);
+// x-amz-version-id when the bucket has (or had) versioning; never-versioned buckets send none.
+void version_header(const Ctx& c, const Object& o, http::Response& res);
+
 // copy.cc: the object named by x-amz-copy-source, checked (permission, x-amz-copy-source-if-*)
 // and opened, for CopyObject and UploadPartCopy.
 struct CopySource {
   Object obj;
   std::shared_ptr<http::OpenFile> file;
+  bool versioned = false;   // the source bucket has versioning: x-amz-copy-source-version-id is sent
+  bool by_version = false;  // the source named a versionId
 };
 CopySource open_copy_source(Ctx& c);
 
@@ -174,6 +200,10 @@ void checksum_headers(const ObjectMeta& m, http::Response& res);
 // A non-negative integer query parameter (max-keys, max-parts ...), capped at `cap`; absent ->
 // fallback. Anything else -> InvalidArgument as S3 words it.
 size_t count_param(const Ctx& c, const char* name, size_t fallback, size_t cap);
+// A query parameter's value, or "" when absent.
+std::string param_or(const Ctx& c, const char* name);
+// encoding-type=url asked (listings); any other value -> InvalidArgument as S3 words it.
+bool url_encoding(const Ctx& c);
 // Validates a key from the path (length).
 void check_key(const std::string& key);
 

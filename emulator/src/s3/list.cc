@@ -8,10 +8,6 @@
 namespace localaws::s3 {
 
 namespace {
-std::string param(const Ctx& c, const char* name) {
-  auto* v = c.req.query_param(name);
-  return v ? *v : "";
-}
 
 // The first key after `marker`: past the whole common prefix when the marker falls inside one,
 // since that prefix was already listed.
@@ -30,19 +26,14 @@ std::string lower_after(const std::string& marker, const std::string& prefix, co
 
 namespace {
 void list_objects(Ctx& c, bool v2) {
-  std::string prefix = param(c, "prefix"), delimiter = param(c, "delimiter");
-  std::string encoding = param(c, "encoding-type");
-  if (!encoding.empty() && encoding != "url")
-    throw S3Error("InvalidArgument", "Invalid Encoding Method specified in Request")
-        .with("ArgumentName", "encoding-type")
-        .with("ArgumentValue", encoding);
-  bool url = encoding == "url";
+  std::string prefix = param_or(c, "prefix"), delimiter = param_or(c, "delimiter");
+  bool url = url_encoding(c);
   auto enc = [&](const std::string& s) { return url ? uri_encode(s, true) : s; };
   size_t max_keys = count_param(c, "max-keys", 1000, 1000);
 
   ListQuery q{prefix, delimiter, "", max_keys};
   const std::string* token = v2 ? c.req.query_param("continuation-token") : nullptr;
-  std::string start_after = param(c, "start-after"), marker = param(c, "marker");
+  std::string start_after = param_or(c, "start-after"), marker = param_or(c, "marker");
   if (token) {
     if (token->empty() || !base64_decode(*token, q.lower))
       throw S3Error("InvalidArgument", "The continuation token provided is incorrect")
@@ -50,7 +41,7 @@ void list_objects(Ctx& c, bool v2) {
   } else {
     q.lower = lower_after(v2 ? start_after : marker, prefix, delimiter);
   }
-  bool fetch_owner = !v2 || param(c, "fetch-owner") == "true";
+  bool fetch_owner = !v2 || param_or(c, "fetch-owner") == "true";
   // ---- checks end; one read ----
   ListPage page = c.store().list_objects(c.bucket, q);
 

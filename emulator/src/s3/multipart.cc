@@ -56,6 +56,15 @@ void create_multipart_upload(Ctx& c) {
   Upload u;
   u.meta = meta_from_headers(c.req);
   u.meta.acl = new_object_access(c).acl;
+  // Explicit x-amz-object-lock-* headers are kept for the completed version; a bucket default
+  // retention counts from completion instead.
+  if (c.req.header("x-amz-object-lock-mode") || c.req.header("x-amz-object-lock-legal-hold") ||
+      c.req.header("x-amz-object-lock-retain-until-date")) {
+    NewLock lock = new_object_lock(c);
+    u.lock_mode = lock.mode;
+    u.lock_until_ms = lock.until_ms;
+    u.legal_hold = lock.legal_hold;
+  }
   if (auto* a = c.req.header("x-amz-checksum-algorithm")) {
     auto algo = parse_algo(*a);
     if (!algo) throw S3Error("InvalidRequest", "Checksum algorithm provided is unsupported. Please try again with any of the valid types: [CRC32, CRC32C, CRC64NVME, SHA1, SHA256]");
@@ -95,8 +104,12 @@ void upload_part(Ctx& c, bool copy) {
   Upload u = require_upload(c);
   auto algo = upload_algo(u);
   Received r;
+  bool copy_versioned = false;
+  std::string copy_version;
   if (copy) {
     CopySource src = open_copy_source(c);
+    copy_versioned = src.versioned;
+    copy_version = src.obj.version_id;
     uint64_t offset = 0, length = src.obj.size;
     if (auto* range = c.req.header("x-amz-copy-source-range")) {
       std::string s = trim(*range);
@@ -119,6 +132,7 @@ void upload_part(Ctx& c, bool copy) {
     if (length > kMaxPutSize) throw S3Error("EntityTooLarge").with("MaxSizeAllowed", std::to_string(kMaxPutSize));
     r = copy_bytes(c, *src.file, offset, length, algo.value_or(Algo::kNone));
   } else {
+    if (!u.lock_mode.empty() || has_default_retention(*c.bkt)) require_integrity(c, "Put Part");
     ChecksumRequest want = checksum_request(c.req);
     if (algo && want.algo != Algo::kNone && want.algo != *algo)
       throw S3Error("InvalidRequest", std::string("Checksum Type mismatch occurred, expected checksum Type: ") +
@@ -131,6 +145,7 @@ void upload_part(Ctx& c, bool copy) {
   Part p{number, r.size, quote_etag(r.md5), r.blob_id, c.now_ms, r.checksum};
   raise(c.store().put_part(u.id, p), c);
   if (copy) {
+    if (copy_versioned) c.res.set_header("x-amz-copy-source-version-id", copy_version);
     XmlDoc doc("CopyPartResult");
     doc.root.add("ETag", p.etag).add("LastModified", iso8601_ms(p.last_modified_ms));
     if (algo) doc.root.add(algo_xml(*algo), p.checksum);
@@ -225,7 +240,18 @@ void complete_multipart_upload(Ctx& c) {
   for (auto& p : chosen) size += p.size;
   Object o{c.bucket, c.key, size, "\"" + to_hex(etag_md5.final()) + "-" + n + "\"", c.now_ms, r.blob_id,
            completed_owner(c, meta.acl), std::move(meta)};
+  if (!u.lock_mode.empty() || u.legal_hold != Hold::kNone) {
+    o.lock_mode = u.lock_mode;
+    o.lock_until_ms = u.lock_until_ms;
+    o.legal_hold = u.legal_hold;
+  }
+  if (u.lock_mode.empty() && c.bkt->object_lock) {
+    NewLock d = new_object_lock(c);  // the bucket's default retention, from now
+    o.lock_mode = d.mode;
+    o.lock_until_ms = d.until_ms;
+  }
   raise(c.store().complete_upload(u.id, o, cond), c);
+  version_header(c, o, c.res);
   XmlDoc out("CompleteMultipartUploadResult");
   std::string host = c.req.header_or("host", "localhost");
   out.root.add("Location", "http://" + host + "/" + uri_encode(c.bucket) + "/" + uri_encode(c.key, true))

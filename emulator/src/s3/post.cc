@@ -124,7 +124,8 @@ http::HeaderList form_headers(const Form& f) {
     if (name == "acl") h.emplace_back("x-amz-acl", v);
     else if (name == "content-type" || name == "cache-control" || name == "content-disposition" ||
              name == "content-encoding" || name == "expires" || starts_with(name, "x-amz-meta-") ||
-             starts_with(name, "x-amz-grant-") || name == "x-amz-storage-class")
+             starts_with(name, "x-amz-grant-") || name == "x-amz-storage-class" ||
+             starts_with(name, "x-amz-object-lock-"))
       h.emplace_back(name, v);
   }
   return h;
@@ -178,9 +179,11 @@ void post_object(Ctx& c) {
   std::swap(saved, c.req.headers);
   ObjectMeta meta;
   NewObjectAccess access;
+  NewLock lock;
   try {
     meta = meta_from_headers(c.req);
     access = new_object_access(pc);
+    lock = new_object_lock(pc);
   } catch (...) {
     std::swap(saved, c.req.headers);
     throw;
@@ -190,7 +193,9 @@ void post_object(Ctx& c) {
   Received r = writer.commit();
   // ---- checks end; the row switches here ----
   Object o{c.bucket, key, r.size, quote_etag(r.md5), c.now_ms, r.blob_id, access.owner, std::move(meta)};
+  lock.apply(o);
   raise(c.store().put_object(o, {}), c);
+  version_header(c, o, c.res);
 
   std::string host = c.req.header_or("host", "localhost");
   std::string location = "http://" + host + "/" + uri_encode(c.bucket) + "/" + uri_encode(key, true);

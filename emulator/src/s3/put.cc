@@ -22,6 +22,7 @@ void put_object(Ctx& c) {
   NewObjectAccess access = new_object_access(c);
   meta.acl = access.acl;
   WriteCond cond = write_cond(c.req);
+  NewLock lock = new_object_lock(c);
   ChecksumRequest want = checksum_request(c.req);
   Received r = receive_body(c, kMaxPutSize, want);
   // ---- checks end (the blob is committed, unreferenced); the row switches here ----
@@ -31,8 +32,10 @@ void put_object(Ctx& c) {
     o.meta.checksum_value = r.checksum;
     o.meta.checksum_type = "FULL_OBJECT";
   }
+  lock.apply(o);
   raise(c.store().put_object(o, cond), c);
   c.res.set_header("ETag", o.etag);
+  version_header(c, o, c.res);
   checksum_headers(o.meta, c.res);
 }
 

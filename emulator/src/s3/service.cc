@@ -131,7 +131,18 @@ class S3Service : public Service {
     if (!authorize(c, c.op, c.bkt ? &*c.bkt : nullptr, c.obj ? &*c.obj : nullptr)) throw S3Error("AccessDenied");
   }
 
-  void load_object(Ctx& c) { c.obj = store_.object(c.bucket, c.key); }
+  // The version the request names (versionId), else the current one; when there is none the
+  // latest delete marker, if any (the handler answers 404 with x-amz-delete-marker).
+  void load_object(Ctx& c) {
+    const std::string* vid = c.req.query_param("versionId");
+    if (!vid) {
+      c.obj = store_.object(c.bucket, c.key);
+      if (!c.obj && c.bkt->versioning != Versioning::kNone) c.obj = store_.find(c.bucket, c.key, "");
+      return;
+    }
+    check_version_id(*vid, "versionId");
+    c.obj = store_.find(c.bucket, c.key, *vid);
+  }
 
   Runtime& rt_;
   Store store_;

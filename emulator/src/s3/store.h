@@ -1,12 +1,23 @@
 // S3's schema and queries on top of the generic storage layer. Every mutation is one SQLite
 // write transaction; not-found and conflicts come back as St values, never exceptions.
 // Blob ownership: a blob handed to put_object/put_part/complete_upload belongs to the store from
-// then on; it is removed when the call fails, and the blob it replaces is removed after commit.
+// then on; it is removed when the call fails, and the blobs a change makes unreachable are removed
+// after commit (never before: a crash then leaves an orphan for the startup sweep, never a row
+// without its bytes).
+//
+// Versions (AWS S3 versioning): s3_objects holds each key's CURRENT version when that is not a
+// delete marker (GET and ListObjects read only it); s3_versions holds every other version and
+// every delete marker, a key's rows ordered newest first. Every version has a seq from one global
+// counter; its id is "null" or 32 opaque characters that decode to the seq (version_seq).
+// Invariant: a key's s3_objects row is newer than all of its s3_versions rows; a key with no
+// s3_objects row has a delete marker as its newest s3_versions row (or no rows at all).
+// The bucket's versioning state is read inside each write transaction, never taken from a caller.
 #pragma once
 #include <cstdint>
 #include <map>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <unordered_set>
 #include <utility>
 #include <vector>
@@ -18,13 +29,29 @@ namespace localaws::s3 {
 
 using Pairs = std::vector<std::pair<std::string, std::string>>;
 
-enum class St { kOk, kNoSuchBucket, kNoSuchKey, kNoSuchUpload, kExists, kNotEmpty, kPreconditionFailed };
+enum class St {
+  kOk,
+  kNoSuchBucket,
+  kNoSuchKey,
+  kNoSuchUpload,
+  kExists,
+  kNotEmpty,
+  kPreconditionFailed,
+  kNoSuchVersion,  // a well-formed version id that names no version of the key
+  kLocked,         // object lock forbids it: deleting a retained/held version, shortening a retention
+  kIsMarker,       // the version named by id is a delete marker (S3: 405 MethodNotAllowed)
+  kInvalidState,   // the bucket's state forbids it: suspending an object-lock bucket, retention
+                   // without object lock, object lock without versioning Enabled
+};
 
 struct Owner {
   std::string id;       // canonical user id
   std::string name;     // display name
   std::string account;  // 12-digit account id
 };
+
+// A bucket's versioning state: never enabled, Enabled, Suspended (it never returns to kNone).
+enum class Versioning { kNone = 0, kEnabled = 1, kSuspended = 2 };
 
 struct Bucket {
   std::string name;
@@ -34,13 +61,17 @@ struct Bucket {
   // Subresource documents by name ("acl", "ownership", "pab", "policy" ...), serialized by their
   // owners (s3/acl.h, s3/policy.h): the store keeps them, it does not read them.
   std::map<std::string, std::string> config;
+  Versioning versioning = Versioning::kNone;
+  bool object_lock = false;
   const std::string* get(const std::string& name) const {
     auto it = config.find(name);
     return it == config.end() ? nullptr : &it->second;
   }
 };
 
-// Everything about an object besides its bytes, stored as one JSON column.
+// Everything about an object besides its bytes and its lock, stored as one compact binary column
+// (encode/decode: length-prefixed fields, no JSON parser on the GET path). Rows written before
+// the binary form hold JSON; decode() reads both.
 struct ObjectMeta {
   Pairs headers;  // content-type, content-encoding, content-disposition, content-language, cache-control, expires
   Pairs user;     // x-amz-meta-* names without the prefix, lower case
@@ -51,19 +82,34 @@ struct ObjectMeta {
   std::string checksum_type;   // FULL_OBJECT or COMPOSITE
   std::vector<uint64_t> part_sizes;  // multipart objects: size of each part, in order
   std::string acl;                   // serialized s3::Acl ("" = private to the owner)
+  std::string encode() const;
+  // The binary form, or the JSON of rows written before it (told apart by the first byte); an
+  // empty or unreadable value decodes to the defaults.
+  static ObjectMeta decode(std::string_view s);
   std::string to_json() const;
   static ObjectMeta from_json(const std::string& s);
 };
 
+// A version's legal hold: never set (S3 then shows none), ON or OFF.
+enum class Hold { kNone = 0, kOn = 1, kOff = 2 };
+
+// One version of a key: an object version or a delete marker.
 struct Object {
   std::string bucket;
   std::string key;
   uint64_t size = 0;
   std::string etag;  // quoted, as S3 shows it
   int64_t last_modified_ms = 0;
-  std::string blob_id;
+  std::string blob_id;  // empty for a delete marker
   Owner owner;
   ObjectMeta meta;
+  std::string version_id = "null";  // set by the store on writes
+  int64_t seq = 0;                  // set by the store on writes; orders a key's versions
+  bool is_marker = false;
+  bool is_latest = false;  // set by reads: the key's newest version or marker
+  std::string lock_mode{};  // "", "GOVERNANCE", "COMPLIANCE"
+  int64_t lock_until_ms = 0;
+  Hold legal_hold = Hold::kNone;
 };
 
 struct Upload {
@@ -73,6 +119,10 @@ struct Upload {
   int64_t initiated_ms = 0;
   Owner owner;
   ObjectMeta meta;  // what the completed object gets; checksum_algo/type as requested
+  // The lock the completed version gets (x-amz-object-lock-* on CreateMultipartUpload).
+  std::string lock_mode{};
+  int64_t lock_until_ms = 0;
+  Hold legal_hold = Hold::kNone;
 };
 
 struct Part {
@@ -84,7 +134,8 @@ struct Part {
   std::string checksum;  // base64 of the upload's algorithm, or empty
 };
 
-// Conditional write headers of PutObject / CompleteMultipartUpload, checked inside the write.
+// Conditional write headers of PutObject / CompleteMultipartUpload, checked inside the write
+// against the current version (a delete marker as the latest counts as no object).
 struct WriteCond {
   bool if_none_match_star = false;
   std::optional<std::string> if_match;
@@ -107,51 +158,139 @@ struct ListPage {
   std::string next_lower;  // where the next page seeks to (when truncated)
 };
 
+// ListObjectVersions. key_marker alone: keys after it (after its whole common prefix when it
+// rolls up into one); with version_id_marker: the versions of key_marker older than that one,
+// then the later keys. max counts versions, delete markers and common prefixes.
+struct VersionQuery {
+  std::string prefix;
+  std::string delimiter;
+  std::string key_marker;
+  std::string version_id_marker;  // REQUIRES: empty, "null" or a well-formed id (version_seq)
+  size_t max = 1000;
+};
+struct VersionPage {
+  std::vector<ListEntry> entries;  // by key ascending, newest first within a key, is_latest set
+  bool truncated = false;
+  // When truncated: the last entry returned, for the next request's key-marker and
+  // version-id-marker (the version id is empty when the page ended with a common prefix).
+  std::string next_key_marker;
+  std::string next_version_id_marker;
+};
+
+// What a DeleteObject did: x-amz-delete-marker and x-amz-version-id of the response.
+struct Deleted {
+  bool marker = false;     // a delete marker was created, or the version deleted was one
+  std::string version_id;  // the marker created or the version named; empty when nothing to report
+};
+
+// A version's retention (PutObjectRetention); an empty mode removes it.
+struct Retention {
+  std::string mode;  // "", "GOVERNANCE", "COMPLIANCE"
+  int64_t until_ms = 0;
+};
+
 class Store {
  public:
   Store(storage::Database& db, storage::BlobStore& blobs);
 
-  // Buckets. create_bucket -> kOk or kExists (with *existing filled).
+  // Buckets. create_bucket -> kOk or kExists (with *existing filled); stores b.versioning and
+  // b.object_lock as given.
   St create_bucket(const Bucket& b, Bucket* existing);
   std::optional<Bucket> bucket(const std::string& name);
   // Buckets of an account by name, names > after, starting with prefix, at most limit.
   std::vector<Bucket> list_buckets(const std::string& account, const std::string& prefix, const std::string& after,
                                    size_t limit);
-  // kOk, kNoSuchBucket, kNotEmpty (objects or in-progress uploads).
+  // kOk, kNoSuchBucket, kNotEmpty (any version, delete marker or in-progress upload).
   St delete_bucket(const std::string& name);
   // Sets (or with nullopt removes) one subresource document. kOk, kNoSuchBucket.
   St set_bucket_config(const std::string& name, const std::string& key, const std::optional<std::string>& value);
+  // kOk, kNoSuchBucket, kInvalidState (kNone requested: a bucket never returns to never-versioned;
+  // kSuspended on an object-lock bucket).
+  St set_versioning(const std::string& name, Versioning v);
+  // Turns object lock on (idempotent). kOk, kNoSuchBucket, kInvalidState (versioning not Enabled).
+  St enable_object_lock(const std::string& name);
 
-  // Objects.
+  // Objects and versions.
+  // The current version when it is not a delete marker (the GET fast path; is_latest set).
   std::optional<Object> object(const std::string& bucket, const std::string& key);
-  // kOk, kNoSuchBucket, kNoSuchKey (If-Match on a missing key), kPreconditionFailed.
-  St put_object(const Object& o, const WriteCond& cond);
-  // kOk (deleted or already missing), kNoSuchBucket.
+  // A version or delete marker by id ("null" included), or with an empty id the latest one, which
+  // may be a marker. nullopt when there is none (or the id is malformed). is_latest set.
+  std::optional<Object> find(const std::string& bucket, const std::string& key, const std::string& version_id);
+  // Writes a new version (o.bucket, o.key, bytes, meta, lock) and fills o.version_id, o.seq,
+  // o.is_latest. Never versioned: replaces the null version. Enabled: a new version with a fresh
+  // id; the current one becomes noncurrent. Suspended: a new null version replacing any null
+  // version (current or not); a non-null current becomes noncurrent. Object lock never refuses a
+  // new version. kOk, kNoSuchBucket, kNoSuchKey (If-Match with no current version), kPreconditionFailed.
+  St put_object(Object& o, const WriteCond& cond);
+  St put_object(const Object& o, const WriteCond& cond);  // the same, for callers not needing the id
+  // DeleteObject. Without a version id: never versioned -> removes the current version; Enabled ->
+  // adds a delete marker with a fresh id (the current version becomes noncurrent); Suspended ->
+  // adds a null delete marker replacing any null version. With a version id: removes that version
+  // or marker for good; when it was the latest, the next newest becomes current (a version moves
+  // back to s3_objects, a marker stays the latest). A well-formed id naming nothing is kOk with
+  // nothing changed, as S3 answers 204 (out->version_id echoes it). Deleting a version by id that
+  // has a legal hold, or a retention in force (COMPLIANCE; GOVERNANCE unless bypass_governance),
+  // is kLocked and changes nothing; adding a marker is always allowed. requester owns a new
+  // marker (nullptr: the bucket owner). kOk, kNoSuchBucket, kLocked.
+  St delete_object(const std::string& bucket, const std::string& key, const std::string& version_id,
+                   bool bypass_governance, int64_t now_ms, Deleted* out, const Owner* requester = nullptr);
+  // The unversioned form: delete_object(bucket, key, "", false, 0, nullptr).
   St delete_object(const std::string& bucket, const std::string& key);
+  // Per-version updates; an empty version id addresses the current version. kOk, kNoSuchBucket,
+  // kNoSuchKey (no id: no current version, the latest may be a marker), kNoSuchVersion (id names
+  // nothing), kIsMarker (id names a delete marker).
+  St set_tags(const std::string& bucket, const std::string& key, const std::string& version_id, const Pairs& tags);
+  St set_object_acl(const std::string& bucket, const std::string& key, const std::string& version_id,
+                    const std::string& acl);
+  // Also kInvalidState (the bucket has no object lock) and kLocked: a COMPLIANCE retention in force
+  // can only be kept or extended in COMPLIANCE mode; a GOVERNANCE one can be extended in
+  // GOVERNANCE mode, anything else (shorter, removed, changed to COMPLIANCE) needs bypass_governance.
+  St set_retention(const std::string& bucket, const std::string& key, const std::string& version_id,
+                   const Retention& r, bool bypass_governance, int64_t now_ms);
+  // Also kInvalidState (the bucket has no object lock).
+  St set_legal_hold(const std::string& bucket, const std::string& key, const std::string& version_id, bool on);
+  // The current version (unversioned forms).
   St set_tags(const std::string& bucket, const std::string& key, const Pairs& tags);
   St set_object_acl(const std::string& bucket, const std::string& key, const std::string& acl);
+  // ListObjects: current versions only (no markers), seek-based.
   ListPage list_objects(const std::string& bucket, const ListQuery& q);
+  // ListObjectVersions, seek-based: a page deep into a key with a million versions, or a bucket of
+  // a million keys, costs what the first page costs. Never-versioned buckets list null versions.
+  VersionPage list_versions(const std::string& bucket, const VersionQuery& q);
 
   // Multipart uploads.
   St create_upload(const Upload& u);  // kOk, kNoSuchBucket
   std::optional<Upload> upload(const std::string& bucket, const std::string& key, const std::string& id);
   St put_part(const std::string& upload_id, const Part& p);  // kOk, kNoSuchUpload
   std::vector<Part> parts(const std::string& upload_id);
-  // Switches the object to o and drops the upload; part blobs go after commit.
+  // Writes o as a new version exactly like put_object (filling o.version_id, o.seq) and drops
+  // the upload; part blobs go after commit. kOk, kNoSuchUpload, kNoSuchKey, kPreconditionFailed.
+  St complete_upload(const std::string& upload_id, Object& o, const WriteCond& cond);
   St complete_upload(const std::string& upload_id, const Object& o, const WriteCond& cond);
   St abort_upload(const std::string& bucket, const std::string& key, const std::string& id);
   // Uploads of a bucket in (key, initiated, id) order from key >= lower, at most limit.
   std::vector<Upload> list_uploads(const std::string& bucket, const std::string& lower, size_t limit);
 
+  // Every blob a row points to (current and noncurrent versions, parts).
   void collect_blobs(std::unordered_set<std::string>& out);
   void reset();
 
  private:
   template <typename F>
-  St update_meta(const std::string& bucket, const std::string& key, F&& change);
+  St update_version(const std::string& bucket, const std::string& key, const std::string& version_id, F&& change);
+  St write_version(const std::string* upload_id, Object& o, const WriteCond& cond);
   storage::Database& db_;
   storage::BlobStore& blobs_;
 };
+
+// What version_seq answers for "null": well-formed, but a null version has no fixed seq (find it
+// by its id). Real seqs are >= 0.
+constexpr int64_t kNullVersionSeq = -1;
+// The seq a version id encodes (no lookup), kNullVersionSeq for "null", nullopt for a malformed id
+// (S3: InvalidArgument). A well-formed id may still name no version (S3: NoSuchVersion).
+std::optional<int64_t> version_seq(std::string_view id);
+// A fresh opaque version id for seq (32 URL-safe characters, partly random). REQUIRES: seq >= 1.
+std::string make_version_id(int64_t seq);
 
 // The smallest byte string greater than every string starting with p, or nullopt (p all 0xFF).
 std::optional<std::string> next_prefix(const std::string& p);

@@ -16,7 +16,10 @@ void put_object_tagging(Ctx& c) {
     tags.emplace_back(*k, *v);
   }
   validate_tags(tags);
-  raise(c.store().set_tags(c.bucket, c.key, tags), c);
+  const Object& o = loaded_object(c);
+  // ---- checks end ----
+  raise(c.store().set_tags(c.bucket, c.key, o.version_id, tags), c);
+  version_header(c, o, c.res);
 }
 
 void get_object_tagging(Ctx& c) {
@@ -24,11 +27,14 @@ void get_object_tagging(Ctx& c) {
   XmlDoc doc("Tagging");
   auto set = doc.root.child("TagSet");
   for (auto& [k, v] : o.meta.tags) set.child("Tag").add("Key", k).add("Value", v);
+  version_header(c, o, c.res);
   reply_xml(c, doc);
 }
 
 void delete_object_tagging(Ctx& c) {
-  raise(c.store().set_tags(c.bucket, c.key, {}), c);
+  const Object& o = loaded_object(c);
+  raise(c.store().set_tags(c.bucket, c.key, o.version_id, {}), c);
+  version_header(c, o, c.res);
   c.res.status = 204;
 }
 
