@@ -257,6 +257,25 @@ void version_header(const Ctx& c, const Object& o, http::Response& res) {
     res.set_header("x-amz-version-id", o.version_id);
 }
 
+void verify_body_integrity(const http::Request& req, const std::string& body) {
+  if (auto* h = req.header("content-md5")) {
+    std::string want;
+    if (!base64_decode(trim(*h), want) || want.size() != 16) throw S3Error("InvalidDigest");
+    if (want != md5_raw(body)) throw S3Error("BadDigest");
+    return;
+  }
+  for (Algo a : kAllAlgos) {
+    auto* h = req.header(algo_header(a));
+    if (!h) continue;
+    Checksummer cs(a);
+    cs.update(body.data(), body.size());
+    if (base64_encode(cs.final()) != trim(*h))
+      throw S3Error("BadDigest", std::string("The ") + algo_name(a) + " you specified did not match the calculated checksum.");
+    return;
+  }
+  throw S3Error("InvalidRequest", "Missing required header for this request: Content-MD5");
+}
+
 std::string read_small_body(Ctx& c, size_t limit) {
   std::string body;
   if (auto e = http::read_all(*c.req.body, limit, body)) body_failed(c, *e);

@@ -29,27 +29,6 @@ void delete_object(Ctx& c) {
   c.res.status = 204;
 }
 
-namespace {
-// DeleteObjects must carry Content-MD5 or an x-amz-checksum-* of its body, as S3 requires.
-void verify_body_integrity(const http::Request& req, const std::string& body) {
-  if (auto* h = req.header("content-md5")) {
-    std::string want;
-    if (!base64_decode(trim(*h), want) || want.size() != 16) throw S3Error("InvalidDigest");
-    if (want != md5_raw(body)) throw S3Error("BadDigest");
-    return;
-  }
-  for (Algo a : kAllAlgos) {
-    auto* h = req.header(algo_header(a));
-    if (!h) continue;
-    Checksummer cs(a);
-    cs.update(body.data(), body.size());
-    if (base64_encode(cs.final()) != trim(*h))
-      throw S3Error("BadDigest", std::string("The ") + algo_name(a) + " you specified did not match the calculated checksum.");
-    return;
-  }
-  throw S3Error("InvalidRequest", "Missing required header for this request: Content-MD5");
-}
-}  // namespace
 
 void delete_objects(Ctx& c) {
   std::string body = read_small_body(c, 2 * 1024 * 1024);

@@ -215,6 +215,9 @@ struct ChecksumRequest {
 };
 ChecksumRequest checksum_request(const http::Request& req);
 
+// The Content-MD5 or x-amz-checksum-* a small body must carry where S3 requires one (DeleteObjects,
+// the Object Lock operations), checked against it: InvalidRequest when missing, BadDigest/InvalidDigest.
+void verify_body_integrity(const http::Request& req, const std::string& body);
 // Reads a small request body (XML documents) into memory; over `limit` -> MaxMessageLengthExceeded.
 std::string read_small_body(Ctx& c, size_t limit);
 // Turns a body-read failure into its S3Error, and closes the connection: the rest of the request

@@ -35,9 +35,11 @@ void require_lock_enabled(const Ctx& c) {
   if (!c.bkt->object_lock) throw S3Error("InvalidRequest", "Bucket is missing Object Lock Configuration");
 }
 
+// The Object Lock operations' XML body, which must carry Content-MD5 or a checksum.
 pugi::xml_node xml_root(Ctx& c, pugi::xml_document& doc, const char* root) {
-  if (!parse_xml(read_small_body(c, 64 * 1024), doc) || std::string(doc.document_element().name()) != root)
-    throw S3Error("MalformedXML");
+  std::string body = read_small_body(c, 64 * 1024);
+  verify_body_integrity(c.req, body);
+  if (!parse_xml(body, doc) || std::string(doc.document_element().name()) != root) throw S3Error("MalformedXML");
   return doc.document_element();
 }
 
