@@ -1,7 +1,7 @@
 """S3 versioning through the aws CLI, v1 (the `aws` first on PATH) and v2 (/usr/bin/aws): put-bucket-versioning,
 put-object, get/head/delete-object with --version-id, delete markers, and `aws s3api list-object-versions`
 auto-paginating (--page-size 100) through a bucket with thousands of versions, plus a hand-driven walk with
---key-marker / --version-id-marker."""
+--key-marker / --version-id-marker. In the client suite (dev build only): it writes thousands of versions."""
 import concurrent.futures
 import json
 import os
@@ -9,9 +9,11 @@ import shutil
 import subprocess
 import threading
 import unittest
+import sys
 import uuid
 
-from localaws_support import LocalAws
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "integration"))
+from localaws_support import LocalAws  # noqa: E402
 
 AWS_V2 = "/usr/bin/aws"
 KEYS, PER_KEY, MARKER_EVERY = 400, 8, 10  # 3,200 versions and 40 delete markers
