@@ -163,6 +163,14 @@ Connection& Database::reader() {
 }
 
 void Database::migrate(const std::string& component, const std::vector<std::string>& steps) {
+  {
+    std::lock_guard<std::recursive_mutex> lock(write_mu_);
+    bool known = false;
+    for (auto& [c, s] : migrations_) {
+      if (c == component) s = steps, known = true;
+    }
+    if (!known) migrations_.emplace_back(component, steps);
+  }
   int64_t have = write([&](Connection& c) {
     auto& st = c.prepare("SELECT version FROM localaws_migrations WHERE component = ?");
     st.bind(1, component);
@@ -211,6 +219,8 @@ void Database::restore_from(const std::string& src_path) {
   std::lock_guard<std::recursive_mutex> lock(write_mu_);
   Connection src("file:" + uri_encode(src_path, true), false, false);
   copy_database(src.raw(), writer_->raw());
+  auto migrations = migrations_;
+  for (auto& [component, steps] : migrations) migrate(component, steps);
 }
 
 }  // namespace localaws::storage

@@ -135,7 +135,9 @@ class Database {
   // the migration bookkeeping), in one transaction.
   void clear_tables(std::string_view table_prefix);
 
-  // Writes a consistent copy of the database to `dest_path` (SQLite backup API), and back.
+  // Writes a consistent copy of the database to `dest_path` (SQLite backup API), and back. A
+  // restored copy written by an older schema is brought up to date with the steps migrate() was
+  // given (a snapshot kept in a data dir outlives the binary that took it).
   void backup_to(const std::string& dest_path);
   void restore_from(const std::string& src_path);
 
@@ -157,6 +159,7 @@ class Database {
   std::unique_ptr<Connection> writer_;
   std::recursive_mutex write_mu_;
   bool in_write_ = false;
+  std::vector<std::pair<std::string, std::vector<std::string>>> migrations_;  // as given to migrate()
   uint64_t id_;  // distinguishes this database in the per-thread reader cache
 };
 
