@@ -231,7 +231,8 @@ class VersionedCrashTests(S3TestCase):
             # Exactly what was acknowledged, newest first, versions and markers interleaved.
             self.assertEqual([(e["VersionId"], e["kind"] == "DeleteMarker") for e in listed],
                              [(x.vid, x.marker) for x in expected], "%s (%s)" % (key, ctx))
-            self.assertEqual([e["IsLatest"] for e in listed], ["true", *["false"] * (len(listed) - 1)][:len(listed)], key)
+            self.assertEqual([e["IsLatest"] for e in listed], ["true", *["false"] * (len(listed) - 1)][:len(listed)],
+                             key)
             for e, x in zip(listed, expected):
                 if not x.marker:
                     self.assertEqual(e["ETag"], x.etag, key)
