@@ -104,6 +104,7 @@ class GoSdkTest(unittest.TestCase):
                 # Both parts ran to their last step (a program that stopped early would still exit 0
                 # only through a bug in it; this catches that too).
                 self.assertIn("s3.delete-bucket", names)
+                self.assertIn("object-lock.bypass-and-delete-bucket", names)
                 self.assertIn("ddb.crc32-checked", names)
                 self.assertGreater(len(names), 50)
             if not self.moto.available:

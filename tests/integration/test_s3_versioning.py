@@ -6,6 +6,7 @@ versioned bucket the way the boto3 docs show."""
 import base64
 import concurrent.futures
 import hashlib
+import json
 import os
 import threading
 import unittest
@@ -468,6 +469,23 @@ class VersionIdRequestsTest(VersioningCase):
 
 
 class DeleteMarkerTest(VersioningCase):
+    def test_a_delete_marker_belongs_to_whoever_deleted(self):
+        b = self.versioned_bucket()
+        self.s3.put_object(Bucket=b, Key="k", Body=b"data")
+        grant = {"Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::111122223333:root"},
+                 "Action": ["s3:DeleteObject", "s3:ListBucketVersions"],
+                 "Resource": ["arn:aws:s3:::%s" % b, "arn:aws:s3:::%s/*" % b]}
+        self.s3.put_bucket_policy(Bucket=b, Policy=json.dumps({"Version": "2012-10-17", "Statement": [grant]}))
+        other = self.server.boto3_client("s3", access_key="other", secret_key="other")
+        marker = other.delete_object(Bucket=b, Key="k")
+        self.assertTrue(marker["DeleteMarker"])
+        (m,) = self.s3.list_object_versions(Bucket=b)["DeleteMarkers"]
+        self.assertEqual(m["VersionId"], marker["VersionId"])
+        mine = self.s3.list_buckets()["Owner"]["ID"]
+        theirs = other.list_buckets()["Owner"]["ID"]
+        self.assertNotEqual(mine, theirs)
+        self.assertEqual(m["Owner"]["ID"], theirs)
+
     def test_delete_marker_lifecycle(self):
         b = self.versioned_bucket()
         v1 = self.s3.put_object(Bucket=b, Key="k", Body=b"data")["VersionId"]

@@ -387,18 +387,17 @@ TEST_CASE("never-versioned buckets replace the null version and delete for good"
   f.del("b", "k");  // already missing: still fine
   CHECK(f.store.delete_object("nope", "k", "", false, kNow, nullptr) == St::kNoSuchBucket);
 
-  // The forms the handlers used before versioning keep their meaning.
+  // An empty version id addresses the current (null) version.
   Object v3 = f.obj("b", "k", "three");
-  const Object& cv3 = v3;
-  REQUIRE(f.store.put_object(cv3, {}) == St::kOk);
+  REQUIRE(f.store.put_object(v3, {}) == St::kOk);
   CHECK(f.store.object("b", "k")->version_id == "null");
-  REQUIRE(f.store.set_tags("b", "k", {{"a", "1"}}) == St::kOk);
-  REQUIRE(f.store.set_object_acl("b", "k", "acl-doc") == St::kOk);
+  REQUIRE(f.store.set_tags("b", "k", "", {{"a", "1"}}) == St::kOk);
+  REQUIRE(f.store.set_object_acl("b", "k", "", "acl-doc") == St::kOk);
   CHECK(f.store.object("b", "k")->meta.tags == Pairs{{"a", "1"}});
   CHECK(f.store.object("b", "k")->meta.acl == "acl-doc");
-  REQUIRE(f.store.delete_object("b", "k") == St::kOk);
+  REQUIRE(f.store.delete_object("b", "k", "", false, kNow, nullptr) == St::kOk);
   CHECK_FALSE(f.store.object("b", "k"));
-  CHECK(f.store.set_tags("b", "k", {}) == St::kNoSuchKey);
+  CHECK(f.store.set_tags("b", "k", "", {}) == St::kNoSuchKey);
 
   // A null version named by id is deleted like the current one.
   Object v4 = f.put("b", "k", "four");

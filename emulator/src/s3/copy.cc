@@ -34,7 +34,7 @@ CopySource open_copy_source(Ctx& c) {
   auto bucket = c.store().bucket(sb);
   if (!bucket) throw S3Error("NoSuchBucket").with("BucketName", sb);
   std::optional<Object> obj = version.empty() ? c.store().object(sb, sk) : c.store().find(sb, sk, version);
-  if (!authorize(c, Op::kGetObject, &*bucket, obj ? &*obj : nullptr, !version.empty())) throw S3Error("AccessDenied");
+  if (!authorize(c, Op::kGetObject, &*bucket, obj ? &*obj : nullptr, by_version)) throw S3Error("AccessDenied");
   if (!obj) {
     if (!version.empty()) throw S3Error("NoSuchVersion").with("Key", sk).with("VersionId", version);
     throw S3Error("NoSuchKey").with("Key", sk);

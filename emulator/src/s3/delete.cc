@@ -21,8 +21,8 @@ void delete_object(Ctx& c) {
   bool bypass = bypass_governance(c);
   // ---- checks end ----
   Deleted d;
-  St st = c.store().delete_object(c.bucket, c.key, vid ? *vid : "", bypass, c.now_ms, &d);
-  if (st == St::kLocked) throw S3Error("AccessDenied", "Access Denied because object protected by object lock.");
+  Owner requester = owner_of(c.who);  // a delete marker belongs to whoever made it
+  St st = c.store().delete_object(c.bucket, c.key, vid ? *vid : "", bypass, c.now_ms, &d, &requester);
   raise(st, c);
   if (d.marker) c.res.set_header("x-amz-delete-marker", "true");
   if (!d.version_id.empty()) c.res.set_header("x-amz-version-id", d.version_id);
@@ -49,6 +49,7 @@ void delete_objects(Ctx& c) {
     keys.push_back({*k, v.value_or(""), v.has_value()});
   }
   bool bypass = bypass_governance(c);
+  Owner requester = owner_of(c.who);
   if (keys.empty() || keys.size() > 1000) throw S3Error("MalformedXML");
   // ---- checks end; each key is deleted in its own transaction ----
   XmlDoc out("DeleteResult");
@@ -64,7 +65,7 @@ void delete_objects(Ctx& c) {
       continue;
     }
     Deleted d;
-    St st = c.store().delete_object(c.bucket, key, version, bypass, c.now_ms, &d);
+    St st = c.store().delete_object(c.bucket, key, version, bypass, c.now_ms, &d, &requester);
     if (st == St::kLocked) {
       auto e = out.root.child("Error");
       e.add("Key", key);

@@ -158,6 +158,11 @@ struct NewLock {
     o.lock_until_ms = until_ms;
     o.legal_hold = legal_hold;
   }
+  void apply(Upload& u) const {
+    u.lock_mode = mode;
+    u.lock_until_ms = until_ms;
+    u.legal_hold = legal_hold;
+  }
 };
 NewLock new_object_lock(const Ctx& c);
 // InvalidRequest unless the request proves its bytes (Content-MD5 or an x-amz-checksum-*), as S3

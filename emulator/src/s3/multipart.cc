@@ -60,10 +60,7 @@ void create_multipart_upload(Ctx& c) {
   // retention counts from completion instead.
   if (c.req.header("x-amz-object-lock-mode") || c.req.header("x-amz-object-lock-legal-hold") ||
       c.req.header("x-amz-object-lock-retain-until-date")) {
-    NewLock lock = new_object_lock(c);
-    u.lock_mode = lock.mode;
-    u.lock_until_ms = lock.until_ms;
-    u.legal_hold = lock.legal_hold;
+    new_object_lock(c).apply(u);
   }
   if (auto* a = c.req.header("x-amz-checksum-algorithm")) {
     auto algo = parse_algo(*a);
@@ -240,16 +237,14 @@ void complete_multipart_upload(Ctx& c) {
   for (auto& p : chosen) size += p.size;
   Object o{c.bucket, c.key, size, "\"" + to_hex(etag_md5.final()) + "-" + n + "\"", c.now_ms, r.blob_id,
            completed_owner(c, meta.acl), std::move(meta)};
-  if (!u.lock_mode.empty() || u.legal_hold != Hold::kNone) {
-    o.lock_mode = u.lock_mode;
-    o.lock_until_ms = u.lock_until_ms;
-    o.legal_hold = u.legal_hold;
+  // The lock asked for at CreateMultipartUpload, else the bucket's default retention from now.
+  NewLock lock{u.lock_mode, u.lock_until_ms, u.legal_hold};
+  if (lock.mode.empty() && c.bkt->object_lock) {
+    NewLock d = new_object_lock(c);
+    lock.mode = d.mode;
+    lock.until_ms = d.until_ms;
   }
-  if (u.lock_mode.empty() && c.bkt->object_lock) {
-    NewLock d = new_object_lock(c);  // the bucket's default retention, from now
-    o.lock_mode = d.mode;
-    o.lock_until_ms = d.until_ms;
-  }
+  lock.apply(o);
   raise(c.store().complete_upload(u.id, o, cond), c);
   version_header(c, o, c.res);
   XmlDoc out("CompleteMultipartUploadResult");

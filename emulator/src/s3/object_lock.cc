@@ -146,7 +146,9 @@ void put_object_lock_configuration(Ctx& c) {
     throw S3Error("InvalidBucketState", "Versioning must be 'Enabled' on the bucket to apply a Object Lock configuration");
   // ---- checks end ----
   if (!c.bkt->object_lock) raise(c.store().enable_object_lock(c.bucket), c);
-  raise(c.store().set_bucket_config(c.bucket, kLockConfig, value), c);
+  // No Rule: the bucket keeps Object Lock but loses its default retention.
+  raise(c.store().set_bucket_config(c.bucket, kLockConfig,
+                                    value.empty() ? std::nullopt : std::optional<std::string>(value)), c);
 }
 
 void get_object_retention(Ctx& c) {

@@ -273,11 +273,6 @@ St Store::complete_upload(const std::string& upload_id, Object& o, const WriteCo
   return write_version(&upload_id, o, cond);
 }
 
-St Store::complete_upload(const std::string& upload_id, const Object& o, const WriteCond& cond) {
-  Object copy = o;
-  return write_version(&upload_id, copy, cond);
-}
-
 St Store::abort_upload(const std::string& bucket, const std::string& key, const std::string& id) {
   return write_with_blobs(db_, blobs_, "", [&](Connection& c, std::vector<std::string>& dead) {
     auto& q = c.prepare("SELECT 1 FROM s3_uploads WHERE upload_id = ? AND bucket = ? AND key = ?");

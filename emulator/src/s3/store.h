@@ -222,7 +222,6 @@ class Store {
   // version (current or not); a non-null current becomes noncurrent. Object lock never refuses a
   // new version. kOk, kNoSuchBucket, kNoSuchKey (If-Match with no current version), kPreconditionFailed.
   St put_object(Object& o, const WriteCond& cond);
-  St put_object(const Object& o, const WriteCond& cond);  // the same, for callers not needing the id
   // DeleteObject. Without a version id: never versioned -> removes the current version; Enabled ->
   // adds a delete marker with a fresh id (the current version becomes noncurrent); Suspended ->
   // adds a null delete marker replacing any null version. With a version id: removes that version
@@ -234,8 +233,6 @@ class Store {
   // marker (nullptr: the bucket owner). kOk, kNoSuchBucket, kLocked.
   St delete_object(const std::string& bucket, const std::string& key, const std::string& version_id,
                    bool bypass_governance, int64_t now_ms, Deleted* out, const Owner* requester = nullptr);
-  // The unversioned form: delete_object(bucket, key, "", false, 0, nullptr).
-  St delete_object(const std::string& bucket, const std::string& key);
   // Per-version updates; an empty version id addresses the current version. kOk, kNoSuchBucket,
   // kNoSuchKey (no id: no current version, the latest may be a marker), kNoSuchVersion (id names
   // nothing), kIsMarker (id names a delete marker).
@@ -249,9 +246,6 @@ class Store {
                    const Retention& r, bool bypass_governance, int64_t now_ms);
   // Also kInvalidState (the bucket has no object lock).
   St set_legal_hold(const std::string& bucket, const std::string& key, const std::string& version_id, bool on);
-  // The current version (unversioned forms).
-  St set_tags(const std::string& bucket, const std::string& key, const Pairs& tags);
-  St set_object_acl(const std::string& bucket, const std::string& key, const std::string& acl);
   // ListObjects: current versions only (no markers), seek-based.
   ListPage list_objects(const std::string& bucket, const ListQuery& q);
   // ListObjectVersions, seek-based: a page deep into a key with a million versions, or a bucket of
@@ -266,7 +260,6 @@ class Store {
   // Writes o as a new version exactly like put_object (filling o.version_id, o.seq) and drops
   // the upload; part blobs go after commit. kOk, kNoSuchUpload, kNoSuchKey, kPreconditionFailed.
   St complete_upload(const std::string& upload_id, Object& o, const WriteCond& cond);
-  St complete_upload(const std::string& upload_id, const Object& o, const WriteCond& cond);
   St abort_upload(const std::string& bucket, const std::string& key, const std::string& id);
   // Uploads of a bucket in (key, initiated, id) order from key >= lower, at most limit.
   std::vector<Upload> list_uploads(const std::string& bucket, const std::string& lower, size_t limit);

@@ -1,6 +1,5 @@
 // Objects and their versions: reads, new versions (PUT, completion), deletes and delete markers,
 // per-version updates (tags, ACL, retention, legal hold). AWS's rules are quoted in store.h.
-#include "common/time.h"
 #include "s3/store.h"
 #include "s3/store_internal.h"
 
@@ -23,17 +22,17 @@ void drop_null_history(Connection& c, const std::string& bucket, const std::stri
 // Makes room for a new latest version or marker with id "null" (never versioned, suspended) or a
 // fresh id (enabled): the current version is replaced when it is the null version, else it
 // becomes noncurrent; a suspended bucket also drops a noncurrent null version.
-void retire_current(Connection& c, const BucketState& b, const std::optional<Object>& cur, bool new_is_null,
-                    std::vector<std::string>& dead) {
+void retire_current(Connection& c, const BucketState& b, const std::string& bucket, const std::string& key,
+                    const std::optional<Object>& cur, bool new_is_null, std::vector<std::string>& dead) {
   if (cur) {
     if (new_is_null && cur->version_id == "null") {
       dead.push_back(cur->blob_id);
-      delete_current(c, cur->bucket, cur->key);
+      delete_current(c, bucket, key);
     } else {
-      demote_current(c, cur->bucket, cur->key);
+      demote_current(c, bucket, key);
     }
   }
-  if (new_is_null && b.versioning == Versioning::kSuspended && cur) drop_null_history(c, cur->bucket, cur->key, dead);
+  if (new_is_null && b.versioning == Versioning::kSuspended) drop_null_history(c, bucket, key, dead);
 }
 
 }  // namespace
@@ -67,11 +66,7 @@ St Store::write_version(const std::string* upload_id, Object& o, const WriteCond
     o.is_latest = true;
     bool null_version = b->versioning != Versioning::kEnabled;
     o.version_id = null_version ? "null" : make_version_id(o.seq);
-    if (cur) {
-      retire_current(c, *b, cur, null_version, dead);
-    } else if (b->versioning == Versioning::kSuspended) {
-      drop_null_history(c, o.bucket, o.key, dead);
-    }
+    retire_current(c, *b, o.bucket, o.key, cur, null_version, dead);
     if (upload_id) finish_upload(c, *upload_id, dead);
     upsert_current(c, o);
     return St::kOk;
@@ -79,11 +74,6 @@ St Store::write_version(const std::string* upload_id, Object& o, const WriteCond
 }
 
 St Store::put_object(Object& o, const WriteCond& cond) { return write_version(nullptr, o, cond); }
-
-St Store::put_object(const Object& o, const WriteCond& cond) {
-  Object copy = o;
-  return write_version(nullptr, copy, cond);
-}
 
 St Store::delete_object(const std::string& bucket, const std::string& key, const std::string& version_id,
                         bool bypass_governance, int64_t now_ms, Deleted* out, const Owner* requester) {
@@ -112,11 +102,7 @@ St Store::delete_object(const std::string& bucket, const std::string& key, const
       m.seq = next_seq(c);
       bool null_marker = b->versioning == Versioning::kSuspended;
       m.version_id = null_marker ? "null" : make_version_id(m.seq);
-      if (cur) {
-        retire_current(c, *b, cur, null_marker, dead);
-      } else if (null_marker) {
-        drop_null_history(c, bucket, key, dead);
-      }
+      retire_current(c, *b, bucket, key, cur, null_marker, dead);
       insert_history(c, m);
       d = {true, m.version_id};
       return St::kOk;
@@ -141,10 +127,6 @@ St Store::delete_object(const std::string& bucket, const std::string& key, const
   });
   if (out) *out = d;
   return st;
-}
-
-St Store::delete_object(const std::string& bucket, const std::string& key) {
-  return delete_object(bucket, key, "", false, localaws::now_ms(), nullptr);
 }
 
 template <typename F>
@@ -187,14 +169,6 @@ St Store::set_object_acl(const std::string& bucket, const std::string& key, cons
     o.meta.acl = acl;
     return St::kOk;
   });
-}
-
-St Store::set_tags(const std::string& bucket, const std::string& key, const Pairs& tags) {
-  return set_tags(bucket, key, "", tags);
-}
-
-St Store::set_object_acl(const std::string& bucket, const std::string& key, const std::string& acl) {
-  return set_object_acl(bucket, key, "", acl);
 }
 
 St Store::set_retention(const std::string& bucket, const std::string& key, const std::string& version_id,

@@ -54,6 +54,9 @@ func main() {
 	if r.Wants("s3") {
 		runS3(r, endpoint)
 	}
+	if r.Wants("versioning") {
+		runVersioning(r, endpoint)
+	}
 	if r.Wants("dynamodb") {
 		runDynamoDB(r, endpoint)
 	}

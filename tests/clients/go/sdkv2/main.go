@@ -79,6 +79,9 @@ func main() {
 	if r.Wants("s3") {
 		runS3(ctx, r, cfg, endpoint)
 	}
+	if r.Wants("versioning") {
+		runVersioning(ctx, r, cfg, endpoint)
+	}
 	if r.Wants("dynamodb") {
 		runDynamoDB(ctx, r, cfg, endpoint)
 	}
