@@ -143,6 +143,9 @@ int main(int argc, char** argv) {
       ->envname("LOCALAWS_CONTROL_TOKEN");
   app.add_option("--ttl-interval", cfg.ttl_interval, "Seconds between sweeps deleting expired DynamoDB items (TTL)")
       ->envname("LOCALAWS_TTL_INTERVAL")->check(CLI::Range(0.05, 86400.0));
+  app.add_option("--lifecycle-interval", cfg.lifecycle_interval,
+                 "Seconds between S3 lifecycle sweeps (expirations, transitions, aborted uploads)")
+      ->envname("LOCALAWS_LIFECYCLE_INTERVAL")->check(CLI::Range(0.05, 86400.0));
   std::string s3_defaults = "modern";
   app.add_option("--s3-defaults", s3_defaults,
                  "modern: new buckets as AWS since April 2023 (Block Public Access on, ACLs disabled); "

@@ -65,6 +65,7 @@ void reset(Runtime& rt, http::Request& req, http::Response& res) {
     done.push_back(s->name());
   }
   rt.sweep_orphan_blobs();
+  rt.clock.reset();  // a whole reset is a fresh start: real time again
   reply(res, 200, {{"reset", done}});
 }
 
@@ -79,6 +80,69 @@ void snapshot(Runtime& rt, http::Request& req, http::Response& res, bool restore
   if (!rt.snapshots->restore(*name)) return error(res, 404, "NoSuchSnapshot", "no snapshot named " + *name);
   for (auto* s : rt.services()) s->reload();
   reply(res, 200, {{"restored", *name}});
+}
+
+json clock_state(const Runtime& rt) {
+  int64_t now = rt.clock.now_ms();
+  return {{"now", iso8601_ms(now)},
+          {"epochMillis", now},
+          {"offsetMillis", rt.clock.offset_ms()},
+          {"frozen", rt.clock.frozen()},
+          {"real", rt.clock.is_real()}};
+}
+
+// GET reads the emulator clock; DELETE returns it to real time; POST moves it:
+//   {"advance": "30d"}                      forward by a duration (d h m s ms w, "-" goes back)
+//   {"set": "2030-01-01T00:00:00Z"}         to an instant (ISO 8601, or epoch milliseconds)
+//   {"freeze": true}                        stop it (false lets it run on); combines with the others
+void clock(Runtime& rt, http::Request& req, http::Response& res) {
+  if (req.method == "GET" || req.method == "HEAD") return reply(res, 200, clock_state(rt));
+  if (req.method == "DELETE") {
+    rt.clock.reset();
+    return reply(res, 200, clock_state(rt));
+  }
+  if (req.method != "POST") return error(res, 405, "MethodNotAllowed", "use GET, POST or DELETE");
+  std::string body;
+  if (auto err = http::read_all(*req.body, 64 << 10, body)) return error(res, 400, err->code, err->message);
+  json doc = json::parse(body, nullptr, false);
+  if (!doc.is_object()) return error(res, 400, "InvalidClock", "the body is a JSON object: advance, set or freeze");
+  for (auto& [k, v] : doc.items()) {
+    if (k != "advance" && k != "set" && k != "freeze")
+      return error(res, 400, "InvalidClock", "unknown field '" + k + "' (advance, set, freeze)");
+  }
+  if (doc.contains("advance") && doc.contains("set"))
+    return error(res, 400, "InvalidClock", "give advance or set, not both");
+  std::optional<int64_t> advance, set;
+  if (auto it = doc.find("advance"); it != doc.end()) {
+    if (it->is_number_integer()) advance = it->get<int64_t>() * 1000;
+    else if (it->is_string()) advance = parse_duration_ms(it->get<std::string>());
+    if (!advance) return error(res, 400, "InvalidClock", "advance is a duration such as \"30d\", \"1h30m\" or seconds");
+  }
+  if (auto it = doc.find("set"); it != doc.end()) {
+    if (it->is_number_integer()) set = it->get<int64_t>();
+    else if (it->is_string()) {
+      if (auto s = parse_iso8601(it->get<std::string>())) set = *s * 1000;
+    }
+    if (!set) return error(res, 400, "InvalidClock", "set is an ISO 8601 instant (2030-01-01T00:00:00Z) or epoch milliseconds");
+  }
+  std::optional<bool> freeze;
+  if (auto it = doc.find("freeze"); it != doc.end()) {
+    if (!it->is_boolean()) return error(res, 400, "InvalidClock", "freeze is true or false");
+    freeze = it->get<bool>();
+  }
+  if (advance) rt.clock.advance(*advance);
+  if (set) rt.clock.set(*set);
+  if (freeze) rt.clock.freeze(*freeze);
+  reply(res, 200, clock_state(rt));
+}
+
+// POST /_localaws/lifecycle/run, /_localaws/ttl/run: one sweep now, on the emulator clock.
+void run_timers(Runtime& rt, http::Request& req, http::Response& res, const char* service) {
+  if (req.method != "POST") return error(res, 405, "MethodNotAllowed", "use POST");
+  Service* s = rt.service(service);
+  json out = s->run_timers();
+  out["now"] = iso8601_ms(rt.clock.now_ms());
+  reply(res, 200, out);
 }
 
 void requests(Runtime& rt, http::Request& req, http::Response& res) {
@@ -162,6 +226,9 @@ void handle(Runtime& rt, http::Request& req, http::Response& res) {
     if (req.method != "POST") return error(res, 405, "MethodNotAllowed", "use POST with a fixture document");
     return fixtures(rt, req, res);
   }
+  if (p == "/_localaws/clock") return clock(rt, req, res);
+  if (p == "/_localaws/lifecycle/run") return run_timers(rt, req, res, "s3");
+  if (p == "/_localaws/ttl/run") return run_timers(rt, req, res, "dynamodb");
   if (p == "/_localaws/snapshots" && get) return reply(res, 200, {{"snapshots", rt.snapshots->names()}});
   if (p == "/_localaws/requests") {
     if (req.method == "DELETE") {

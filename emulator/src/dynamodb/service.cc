@@ -190,6 +190,10 @@ class DdbService : public Service {
     forget_transaction_tokens();
   }
   void reload() override { forget_transaction_tokens(); }
+  nlohmann::json run_timers() override {
+    size_t n = sweep_expired_items(*rt_.db, rt_.clock.now_ms() / 1000);
+    return {{"deletedItems", n}};
+  }
   void collect_live_blobs(std::unordered_set<std::string>&) override {}
 
  private:
@@ -200,7 +204,7 @@ class DdbService : public Service {
     while (!wake_.wait_for(lock, interval, [this] { return stopping_; })) {
       lock.unlock();
       try {
-        size_t n = sweep_expired_items(*rt_.db, now_ms() / 1000);
+        size_t n = sweep_expired_items(*rt_.db, rt_.clock.now_ms() / 1000);
         if (n) log::info("dynamodb: time to live deleted " + std::to_string(n) + " expired items");
       } catch (const std::exception& e) {
         log::error(std::string("dynamodb: time-to-live sweep failed: ") + e.what());

@@ -8,6 +8,7 @@
 #include <set>
 
 #include "common/crypto.h"
+#include "server/runtime.h"
 #include "dynamodb/expr/eval.h"
 #include "dynamodb/expr/update.h"
 #include "dynamodb/expressions.h"
@@ -91,9 +92,10 @@ std::vector<Action> parse_write_actions(json& in) {
 // answer without writing again; the same token with another request is an error.
 class Idempotency {
  public:
-  std::optional<json> lookup(const std::string& key, const std::string& digest) {
+  // now_ms: the emulator clock (tokens expire on it, so tests can move past the ten minutes).
+  std::optional<json> lookup(const std::string& key, const std::string& digest, int64_t now_ms) {
     std::lock_guard<std::mutex> lock(mu_);
-    expire();
+    expire(now_ms);
     auto it = entries_.find(key);
     if (it == entries_.end()) return std::nullopt;
     if (it->second.digest != digest)
@@ -106,18 +108,18 @@ class Idempotency {
     entries_.clear();
     by_expiry_.clear();
   }
-  void remember(const std::string& key, const std::string& digest, const json& response) {
+  void remember(const std::string& key, const std::string& digest, const json& response, int64_t now_ms) {
     std::lock_guard<std::mutex> lock(mu_);
-    auto until = std::chrono::steady_clock::now() + std::chrono::minutes(10);
+    int64_t until = now_ms + 10 * 60 * 1000;
     entries_[key] = {digest, response, until};
     by_expiry_.emplace_back(until, key);
   }
 
  private:
   // Tokens expire in the order they were remembered: pop from the front instead of scanning
-  // every token (ten minutes of transactions) on each call.
-  void expire() {
-    auto now = std::chrono::steady_clock::now();
+  // every token (ten minutes of transactions) on each call. (A clock moved back only delays
+  // expiry: a token is never dropped before its ten minutes.)
+  void expire(int64_t now) {
     while (!by_expiry_.empty() && by_expiry_.front().first < now) {
       auto it = entries_.find(by_expiry_.front().second);
       if (it != entries_.end() && it->second.until == by_expiry_.front().first) entries_.erase(it);
@@ -127,11 +129,11 @@ class Idempotency {
   struct Entry {
     std::string digest;
     json response;
-    std::chrono::steady_clock::time_point until;
+    int64_t until;
   };
   std::mutex mu_;
   std::map<std::string, Entry> entries_;
-  std::deque<std::pair<std::chrono::steady_clock::time_point, std::string>> by_expiry_;
+  std::deque<std::pair<int64_t, std::string>> by_expiry_;
 };
 
 Idempotency& idempotency() {
@@ -162,7 +164,7 @@ json transact_write_items(Ctx& ctx) {
       throw DdbError::constraint(*token, "clientRequestToken", "Member must have length between 1 and 36");
     token_key = ctx.account + "/" + ctx.region + "/" + *token;
     digest = sha256_hex(ctx.in.dump());
-    if (auto earlier = idempotency().lookup(token_key, digest)) return *earlier;
+    if (auto earlier = idempotency().lookup(token_key, digest, ctx.rt.clock.now_ms())) return *earlier;
   }
 
   json out = ctx.db.write([&](storage::Connection& c) {
@@ -221,7 +223,7 @@ json transact_write_items(Ctx& ctx) {
     if (capacity != "NONE") result["ConsumedCapacity"] = capacity_list(units, "WriteCapacityUnits", capacity);
     return result;
   });
-  if (!token_key.empty()) idempotency().remember(token_key, digest, out);
+  if (!token_key.empty()) idempotency().remember(token_key, digest, out, ctx.rt.clock.now_ms());
   return out;
 }
 

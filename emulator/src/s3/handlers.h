@@ -7,6 +7,7 @@
 
 #include "auth/accounts.h"
 #include "auth/authenticator.h"
+#include "common/clock.h"
 #include "http/request.h"
 #include "http/response.h"
 #include "s3/blob_writer.h"
@@ -30,6 +31,7 @@ struct Env {
   Store& store;
   storage::BlobStore& blobs;
   const auth::Accounts& accounts;
+  const EmuClock& clock;  // Ctx::now_ms is read from it once per request
   Options opts;
 };
 

@@ -19,8 +19,9 @@ class S3Service : public Service {
   explicit S3Service(Runtime& rt)
       : rt_(rt),
         store_(*rt.db, *rt.blobs),
-        env_{store_, *rt.blobs, rt.accounts, {rt.config.region, rt.config.s3_legacy_defaults, rt.config.auth_mode}} {}
+        env_{store_, *rt.blobs, rt.accounts, rt.clock, {rt.config.region, rt.config.s3_legacy_defaults, rt.config.auth_mode}} {}
   const char* name() const override { return "s3"; }
+  nlohmann::json run_timers() override { return nlohmann::json::object(); }  // TODO(lifecycle helper)
   auth::ServiceKind kind() const override { return auth::ServiceKind::kS3; }
 
   void handle(http::Request& req, const auth::Principal& who, http::Response& res) override {
@@ -36,13 +37,13 @@ class S3Service : public Service {
         if (!site.empty()) bucket = site;
         res.operation = "WebsiteGet";
         static const auth::Principal kAnonymous;
-        Ctx c{env_, req, res, kAnonymous, Op::kGetObject, bucket, key, std::nullopt, std::nullopt, now_ms()};
+        Ctx c{env_, req, res, kAnonymous, Op::kGetObject, bucket, key, std::nullopt, std::nullopt, env_.clock.now_ms()};
         return website_get(c);
       }
       if (!split_request(req, bucket, key)) throw S3Error("InvalidURI");
       r = route(req, !bucket.empty(), !key.empty());
       res.operation = r.name();
-      Ctx c{env_, req, res, who, r.op(), bucket, key, std::nullopt, std::nullopt, now_ms()};
+      Ctx c{env_, req, res, who, r.op(), bucket, key, std::nullopt, std::nullopt, env_.clock.now_ms()};
       prepare(c, r);
       r.row->handler(c);
     } catch (const S3Error& e) {
@@ -62,7 +63,7 @@ class S3Service : public Service {
       if (!split_request(req, bucket, key)) throw S3Error("InvalidURI");
       Route r = route(req, !bucket.empty(), !key.empty());
       res.operation = r.name();
-      Ctx c{env_, req, res, who, r.op(), bucket, key, std::nullopt, std::nullopt, now_ms()};
+      Ctx c{env_, req, res, who, r.op(), bucket, key, std::nullopt, std::nullopt, env_.clock.now_ms()};
       prepare(c, r);
       return true;
     } catch (const S3Error& e) {

@@ -82,6 +82,20 @@ struct ObjectMeta {
   std::string checksum_type;   // FULL_OBJECT or COMPOSITE
   std::vector<uint64_t> part_sizes;  // multipart objects: size of each part, in order
   std::string acl;                   // serialized s3::Acl ("" = private to the owner)
+  // Server-side encryption (s3/sse.h): "", "AES256", "aws:kms", "aws:kms:dsse"; the KMS key ARN,
+  // the encryption context (base64 JSON as sent) and whether an S3 Bucket Key is used.
+  std::string sse_algo;
+  std::string kms_key_id;
+  std::string kms_context;
+  bool bucket_key = false;
+  // SSE-C: base64 MD5 of the customer key (non-empty = encrypted with a customer key) and the
+  // nonce the blob was encrypted with (opaque to the store).
+  std::string ssec_key_md5;
+  std::string ssec_nonce;
+  // RestoreObject of an archived (GLACIER, DEEP_ARCHIVE) version: when the temporary copy is (or
+  // was) ready and when it expires; 0 = never restored.
+  int64_t restore_ready_ms = 0;
+  int64_t restore_expiry_ms = 0;
   std::string encode() const;
   // The binary form, or the JSON of rows written before it (told apart by the first byte); an
   // empty or unreadable value decodes to the defaults.

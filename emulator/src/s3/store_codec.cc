@@ -13,7 +13,8 @@ using nlohmann::json;
 // ---- ObjectMeta, binary: a format byte, then fields in a fixed order; strings and lists are a
 // LEB128 length followed by their bytes / elements. Trailing bytes are ignored, so fields can be
 // appended later. The format byte can never start JSON ('{').
-constexpr char kMetaV1 = 0x01;
+// Format 2 appends the encryption and restore fields to format 1.
+constexpr char kMetaV1 = 0x01, kMetaV2 = 0x02;
 
 void put_varint(std::string& out, uint64_t v) {
   while (v >= 0x80) {
@@ -124,7 +125,7 @@ char check_char(std::string_view first31) {
 std::string ObjectMeta::encode() const {
   std::string out;
   out.reserve(64 + acl.size());
-  out.push_back(kMetaV1);
+  out.push_back(kMetaV2);
   put_pairs(out, headers);
   put_pairs(out, user);
   put_pairs(out, tags);
@@ -135,6 +136,14 @@ std::string ObjectMeta::encode() const {
   put_varint(out, part_sizes.size());
   for (uint64_t n : part_sizes) put_varint(out, n);
   put_str(out, acl);
+  put_str(out, sse_algo);
+  put_str(out, kms_key_id);
+  put_str(out, kms_context);
+  put_varint(out, bucket_key ? 1 : 0);
+  put_str(out, ssec_key_md5);
+  put_str(out, ssec_nonce);
+  put_varint(out, static_cast<uint64_t>(restore_ready_ms));
+  put_varint(out, static_cast<uint64_t>(restore_expiry_ms));
   return out;
 }
 
@@ -142,7 +151,7 @@ ObjectMeta ObjectMeta::decode(std::string_view s) {
   if (s.empty()) return {};
   if (s[0] == '{') return from_json(std::string(s));
   ObjectMeta m;
-  if (s[0] != kMetaV1) return m;
+  if (s[0] != kMetaV1 && s[0] != kMetaV2) return m;
   Reader r{s, 1};
   m.headers = r.pairs();
   m.user = r.pairs();
@@ -155,6 +164,16 @@ ObjectMeta ObjectMeta::decode(std::string_view s) {
   if (n > s.size()) r.ok = false;
   for (uint64_t i = 0; r.ok && i < n; i++) m.part_sizes.push_back(r.varint());
   m.acl = r.str();
+  if (!r.ok) return {};
+  if (s[0] == kMetaV1) return m;
+  m.sse_algo = r.str();
+  m.kms_key_id = r.str();
+  m.kms_context = r.str();
+  m.bucket_key = r.varint() != 0;
+  m.ssec_key_md5 = r.str();
+  m.ssec_nonce = r.str();
+  m.restore_ready_ms = static_cast<int64_t>(r.varint());
+  m.restore_expiry_ms = static_cast<int64_t>(r.varint());
   if (!r.ok) return {};
   return m;
 }

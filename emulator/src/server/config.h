@@ -29,7 +29,8 @@ struct Config {
   // "X-Localaws-Token: <token>": on a shared CI host anyone who can reach the port could
   // otherwise reset or restore everyone's data.
   std::string control_token;
-  double ttl_interval = 60;  // seconds between DynamoDB time-to-live sweeps
+  double ttl_interval = 60;        // seconds between DynamoDB time-to-live sweeps
+  double lifecycle_interval = 60;  // seconds between S3 lifecycle sweeps
   // S3 bucket defaults: false = AWS since April 2023 (Block Public Access on, ACLs disabled);
   // true (--s3-defaults legacy) = before (ACLs on, no public access block).
   bool s3_legacy_defaults = false;

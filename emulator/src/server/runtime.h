@@ -7,6 +7,7 @@
 
 #include "auth/accounts.h"
 #include "auth/authenticator.h"
+#include "common/clock.h"
 #include "control/snapshots.h"
 #include "server/config.h"
 #include "server/journal.h"
@@ -27,6 +28,7 @@ struct Runtime {
   std::unique_ptr<Service> dynamodb;
   std::unique_ptr<control::Snapshots> snapshots;
   Journal journal;
+  EmuClock clock;  // data-plane time (POST /_localaws/clock moves it)
   std::chrono::steady_clock::time_point started = std::chrono::steady_clock::now();
   bool remove_data_root_on_exit = false;
 

@@ -40,6 +40,10 @@ class Service {
   virtual void collect_live_blobs(std::unordered_set<std::string>& out) = 0;
   // {"state": "running", ...} for /_localaws/health.
   virtual nlohmann::json health() { return {{"state", "running"}}; }
+  // Runs this service's timed deletions now, on the emulator clock (S3: the lifecycle sweep;
+  // DynamoDB: time to live) and says what they did, for POST /_localaws/lifecycle/run and
+  // /_localaws/ttl/run.
+  virtual nlohmann::json run_timers() = 0;
 };
 
 std::unique_ptr<Service> make_s3_service(Runtime& rt);
