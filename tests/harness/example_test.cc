@@ -79,3 +79,31 @@ TEST_CASE("harness example: S3 and DynamoDB through a signing client", "[harness
     }
   }
 }
+
+TEST_CASE("harness example: time to live on a clock the test moves", "[harness][example]") {
+  localaws::testing::Emulator emu;
+  auto ddb = client_for<aws::DynamoDbClient>(emu, "dynamodb");
+  ddb.create_table(nlohmann::json::parse(R"({
+      "TableName": "Sessions", "BillingMode": "PAY_PER_REQUEST",
+      "KeySchema": [{"AttributeName": "id", "KeyType": "HASH"}],
+      "AttributeDefinitions": [{"AttributeName": "id", "AttributeType": "S"}]})"));
+  ddb.call("UpdateTimeToLive", nlohmann::json::parse(R"({"TableName": "Sessions",
+      "TimeToLiveSpecification": {"Enabled": true, "AttributeName": "expires"}})"));
+  // A session that expires an hour from the emulator's "now".
+  auto in_an_hour = std::chrono::duration_cast<std::chrono::seconds>(
+      (emu.now() + std::chrono::hours(1)).time_since_epoch()).count();
+  nlohmann::json put = {{"TableName", "Sessions"},
+                        {"Item", {{"id", {{"S", "s1"}}}, {"expires", {{"N", std::to_string(in_an_hour)}}}}}};
+  ddb.call("PutItem", put);
+  auto get = nlohmann::json::parse(R"({"TableName": "Sessions", "Key": {"id": {"S": "s1"}}})");
+
+  CHECK(nlohmann::json::parse(emu.run_ttl())["deletedItems"] == 0);  // not expired yet
+  CHECK(ddb.call("GetItem", get).contains("Item"));
+
+  emu.advance_clock(std::chrono::minutes(61));
+  CHECK(nlohmann::json::parse(emu.run_ttl())["deletedItems"] == 1);
+  CHECK_FALSE(ddb.call("GetItem", get).contains("Item"));
+
+  emu.reset();  // also back to real time
+  CHECK(std::chrono::abs(emu.now() - std::chrono::system_clock::now()) < std::chrono::minutes(1));
+}

@@ -49,7 +49,20 @@ void Emulator::reset() {
   auto& rt = server_->runtime();
   for (auto* s : rt.services()) s->reset();
   rt.sweep_orphan_blobs();
+  rt.clock.reset();
 }
+
+std::chrono::system_clock::time_point Emulator::now() const {
+  return std::chrono::system_clock::time_point(std::chrono::milliseconds(server_->runtime().clock.now_ms()));
+}
+void Emulator::advance_clock(std::chrono::milliseconds by) { server_->runtime().clock.advance(by.count()); }
+void Emulator::set_clock(std::chrono::system_clock::time_point at) {
+  server_->runtime().clock.set(std::chrono::duration_cast<std::chrono::milliseconds>(at.time_since_epoch()).count());
+}
+void Emulator::freeze_clock(bool frozen) { server_->runtime().clock.freeze(frozen); }
+void Emulator::real_clock() { server_->runtime().clock.reset(); }
+std::string Emulator::run_lifecycle() { return server_->runtime().service("s3")->run_timers().dump(); }
+std::string Emulator::run_ttl() { return server_->runtime().service("dynamodb")->run_timers().dump(); }
 
 void Emulator::reset(const std::string& service) {
   Service* s = server_->runtime().service(service);

@@ -4,10 +4,12 @@
 //   localaws::testing::Emulator emu;           // in memory, port 0, credentials test/test
 //   emu.endpoint();                            // "http://127.0.0.1:41234"
 //   emu.reset();                               // empty every bucket and table
+//   emu.advance_clock(std::chrono::hours(24 * 31)); emu.run_lifecycle();  // rules take effect
 //   auto env = emu.environment();              // AWS_* variables for a child process
 //
 // The emulator runs on background threads of the calling process; it stops in the destructor.
 #pragma once
+#include <chrono>
 #include <map>
 #include <memory>
 #include <string>
@@ -42,10 +44,24 @@ class Emulator {
   std::string access_key_id() const { return "test"; }
   std::string secret_access_key() const { return "test"; }
 
-  // Deletes every bucket, object, table and item (all services), as POST /_localaws/reset.
+  // Deletes every bucket, object, table and item (all services) and returns the emulator clock to
+  // real time, as POST /_localaws/reset.
   void reset();
   // Deletes one service's state: "s3" or "dynamodb". Throws std::invalid_argument otherwise.
   void reset(const std::string& service);
+
+  // The emulator clock: "now" for S3 lifecycle, object timestamps and retention, multipart abort
+  // rules, DynamoDB time to live and transaction tokens (never for signatures). Real time until
+  // moved, as POST /_localaws/clock.
+  std::chrono::system_clock::time_point now() const;
+  void advance_clock(std::chrono::milliseconds by);
+  void set_clock(std::chrono::system_clock::time_point at);
+  void freeze_clock(bool frozen = true);
+  void real_clock();
+  // One sweep now, on the emulator clock, as POST /_localaws/lifecycle/run and /_localaws/ttl/run:
+  // the JSON text of what it removed.
+  std::string run_lifecycle();
+  std::string run_ttl();
 
   // AWS_* variables that aim an SDK or the aws CLI at this emulator, and AWS_CONFIG_FILE /
   // AWS_SHARED_CREDENTIALS_FILE pointing at empty files so the user's real ~/.aws is never read.

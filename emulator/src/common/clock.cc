@@ -44,6 +44,7 @@ std::optional<int64_t> parse_duration_ms(std::string_view s) {
   if (negative) s.remove_prefix(1);
   if (s.empty()) return std::nullopt;
   int64_t total = 0;
+  int components = 0;
   constexpr int64_t kMax = int64_t{1} << 50;  // ~35,000 years: no overflow below
   while (!s.empty()) {
     size_t i = 0;
@@ -65,7 +66,8 @@ std::optional<int64_t> parse_duration_ms(std::string_view s) {
     else if (unit == "d") scale = 86'400'000;
     else if (unit == "w") scale = 7 * 86'400'000LL;
     else return std::nullopt;
-    if (unit.empty() && j != s.size()) return std::nullopt;
+    if (unit.empty() && (j != s.size() || components > 0)) return std::nullopt;  // bare seconds: alone
+    components++;
     total += n * scale;
     if (total > kMax * 1000) return std::nullopt;
     s.remove_prefix(j);
