@@ -96,13 +96,9 @@ class BucketTests(S3TestCase):
 
     def test_unbuilt_subresources_are_not_implemented(self):
         name = self.bucket("nyi")
-        self.assertError("NotImplemented", self.s3.put_bucket_lifecycle_configuration, Bucket=name,
-                         LifecycleConfiguration={"Rules": [{"ID": "r", "Status": "Enabled", "Filter": {"Prefix": "x/"},
-                                                            "Expiration": {"Days": 1}}]}, status=501)
-        self.assertError("NotImplemented", self.s3.get_bucket_logging, Bucket=name, status=501)
-        self.assertError("NotImplemented", self.s3.put_bucket_encryption, Bucket=name,
-                         ServerSideEncryptionConfiguration={"Rules": [
-                             {"ApplyServerSideEncryptionByDefault": {"SSEAlgorithm": "AES256"}}]}, status=501)
+        self.assertError("NotImplemented", self.s3.get_bucket_metadata_table_configuration, Bucket=name, status=501)
+        self.s3.put_object(Bucket=name, Key="k", Body=b"x")
+        self.assertError("NotImplemented", self.s3.get_object_torrent, Bucket=name, Key="k", status=501)
 
     def test_request_payment_lifecycle_and_versioning_reads(self):
         # What s3cmd's `info s3://bucket` asks: buckets pay for their own requests, and a bucket

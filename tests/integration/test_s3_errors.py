@@ -51,11 +51,9 @@ class ErrorTests(S3TestCase):
         self.assertEqual((status, self.parse(out)["Code"]), (400, "MalformedXML"))
 
     def test_not_implemented_is_never_a_fake_success(self):
-        for path, method in (("/%s?lifecycle" % self.b, "PUT"), ("/%s?accelerate" % self.b, "PUT"),
-                             ("/%s?notification" % self.b, "GET"), ("/%s?logging" % self.b, "GET"),
-                             ("/%s?encryption" % self.b, "GET"), ("/%s?analytics&id=a" % self.b, "GET"),
-                             ("/%s?replication" % self.b, "PUT"), ("/%s/k?restore" % self.b, "POST"),
-                             ("/%s/k?torrent" % self.b, "GET")):
+        for path, method in (("/%s?metadataTable" % self.b, "GET"), ("/%s?metadataTable" % self.b, "POST"),
+                             ("/%s?session" % self.b, "GET"), ("/%s/k?select&select-type=2" % self.b, "POST"),
+                             ("/%s/k?torrent" % self.b, "GET"), ("/%s/k?renameObject" % self.b, "PUT")):
             status, _, body = self.signed(method, path)
             self.assertEqual(status, 501, path)
             self.assertEqual(self.parse(body)["Code"], "NotImplemented", path)

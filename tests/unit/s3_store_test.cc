@@ -8,6 +8,7 @@
 #include <random>
 #include <set>
 
+#include "temp_dir.h"
 #include "common/crypto.h"
 #include "s3/store.h"
 #include "storage/blob_store.h"
@@ -19,11 +20,7 @@ namespace fs = std::filesystem;
 
 namespace {
 
-struct TempDir {
-  fs::path path = fs::temp_directory_path() / ("localaws-s3store-" + random_hex(6));
-  TempDir() { fs::create_directories(path); }
-  ~TempDir() { fs::remove_all(path); }
-};
+using localaws::testing::TempDir;
 
 constexpr int64_t kNow = 1'700'000'000'000;
 constexpr int64_t kDay = 86'400'000;

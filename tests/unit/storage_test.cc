@@ -7,6 +7,7 @@
 #include <mutex>
 #include <thread>
 
+#include "temp_dir.h"
 #include "common/crypto.h"
 #include "storage/blob_store.h"
 #include "storage/sqlite.h"
@@ -16,11 +17,7 @@ using namespace localaws::storage;
 namespace fs = std::filesystem;
 
 namespace {
-struct TempDir {
-  fs::path path = fs::temp_directory_path() / ("localaws-unit-" + random_hex(6));
-  TempDir() { fs::create_directories(path); }
-  ~TempDir() { fs::remove_all(path); }
-};
+using localaws::testing::TempDir;
 
 int64_t count_rows(Database& db, const std::string& table) {
   return db.read([&](Connection& c) {

@@ -14,12 +14,13 @@ namespace localaws::http {
 class OpenFile {
  public:
   explicit OpenFile(int fd) : fd_(fd) {}
-  ~OpenFile();
+  virtual ~OpenFile();
   OpenFile(const OpenFile&) = delete;
   OpenFile& operator=(const OpenFile&) = delete;
   int fd() const { return fd_; }
-  // pread loop; returns bytes read (short only at end of file) or -1 on error.
-  int64_t read_at(uint64_t offset, char* buf, size_t len) const;
+  // pread loop; returns bytes read (short only at end of file) or -1 on error. Virtual so a view
+  // of the file can transform its bytes (s3/cipher.h: SSE-C blobs are decrypted on the way out).
+  virtual int64_t read_at(uint64_t offset, char* buf, size_t len) const;
 
  private:
   int fd_;

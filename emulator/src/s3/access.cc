@@ -143,6 +143,10 @@ bool authorize(const Ctx& c, Op op, const Bucket* b, const Object* obj, std::opt
   const OpRow& row = op_row(op);
   if (row.load == Load::kNone) return !c.who.anonymous;
   if (!b) return false;
+  // Requester Pays (bucket_payment.cc): other accounts must accept the charge, anonymous callers cannot.
+  if (requester_pays(*b) && (c.who.anonymous || (c.who.account_id != b->owner.account &&
+                                                  c.req.header_or("x-amz-request-payer") != "requester")))
+    return false;
   bool versioned = with_version ? *with_version : c.req.query_param("versionId") != nullptr;
   return permits(c, row.need, iam_action(row, versioned), row.load == Load::kObject, *b, obj);
 }

@@ -21,11 +21,20 @@ bool HashingWriter::write(const char* data, size_t n) {
   }
   if (md5_) md5_->update(data, n);
   if (cs_) cs_->update(data, n);
+  if (cipher_) {
+    scratch_.assign(data, n);
+    cipher_->apply(scratch_.data(), n);
+    data = scratch_.data();
+  }
   if (!writer_->write(data, n)) {
     fail_ = Fail::kIo;
     return false;
   }
   return true;
+}
+
+void HashingWriter::encrypt_with(const Encryption& e) {
+  cipher_ = std::make_unique<AesCtr>(e.key, e.nonce);
 }
 
 void HashingWriter::copy_from(const http::OpenFile& from, uint64_t offset, uint64_t length) {

@@ -10,6 +10,7 @@
 #include "common/crypto.h"
 #include "http/body.h"
 #include "s3/checksum.h"
+#include "s3/cipher.h"
 #include "storage/blob_store.h"
 
 namespace localaws::s3 {
@@ -23,6 +24,12 @@ struct Received {
   std::string checksum;  // base64 of algo, when algo != kNone
 };
 
+// SSE-C: the customer key and the blob's (or segment's) nonce, raw.
+struct Encryption {
+  std::string key;
+  std::string nonce;
+};
+
 class HashingWriter {
  public:
   enum class Fail { kNone, kTooBig, kIo };
@@ -32,6 +39,9 @@ class HashingWriter {
   bool write(const char* data, size_t n);
   // Appends [offset, offset+length) of an open blob. Throws S3Error when it cannot be read/stored.
   void copy_from(const http::OpenFile& from, uint64_t offset, uint64_t length);
+  // SSE-C: from now on the bytes are stored encrypted with key and nonce (the keystream starts at
+  // the next byte); digests stay those of the plaintext. Calling it again starts a new segment.
+  void encrypt_with(const Encryption& e);
   Fail fail() const { return fail_; }
   uint64_t size() const { return writer_->size(); }
   // The raw MD5 and base64 checksum so far are final after this; the blob is committed.
@@ -45,6 +55,8 @@ class HashingWriter {
   uint64_t max_size_;
   std::optional<Digest> md5_;
   std::optional<Checksummer> cs_;
+  std::unique_ptr<AesCtr> cipher_;
+  std::string scratch_;  // ciphertext of one write
   Fail fail_ = Fail::kNone;
   bool finished_ = false;
   Received r_;

@@ -132,12 +132,4 @@ void get_bucket_location(Ctx& c) {
   reply_xml(c, doc);
 }
 
-void get_bucket_request_payment(Ctx& c) {
-  XmlDoc doc("RequestPaymentConfiguration");
-  doc.root.add("Payer", "BucketOwner");
-  reply_xml(c, doc);
-}
-
-void get_bucket_lifecycle(Ctx& c) { throw S3Error("NoSuchLifecycleConfiguration").with("BucketName", c.bucket); }
-
 }  // namespace localaws::s3

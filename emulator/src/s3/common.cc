@@ -282,7 +282,7 @@ std::string read_small_body(Ctx& c, size_t limit) {
   return body;
 }
 
-Received receive_body(Ctx& c, uint64_t max_size, const ChecksumRequest& want) {
+Received receive_body(Ctx& c, uint64_t max_size, const ChecksumRequest& want, const Encryption* enc) {
   auto& req = c.req;
   std::optional<uint64_t> len = req.body->length();
   bool chunked = is_aws_chunked(req);
@@ -305,6 +305,7 @@ Received receive_body(Ctx& c, uint64_t max_size, const ChecksumRequest& want) {
   }
 
   HashingWriter writer(c.env.blobs, max_size, want.algo);
+  if (enc) writer.encrypt_with(*enc);
   auto err = req.body->read([&](const char* data, size_t n) { return writer.write(data, n); });
   // Reading stopped early: what is left of the body is still on the wire.
   if (writer.fail() != HashingWriter::Fail::kNone) c.res.close_connection = true;
@@ -335,8 +336,10 @@ Received receive_body(Ctx& c, uint64_t max_size, const ChecksumRequest& want) {
   return writer.commit();
 }
 
-Received copy_bytes(Ctx& c, const http::OpenFile& from, uint64_t offset, uint64_t length, Algo algo) {
+Received copy_bytes(Ctx& c, const http::OpenFile& from, uint64_t offset, uint64_t length, Algo algo,
+                    const Encryption* enc) {
   HashingWriter writer(c.env.blobs, kMaxPutSize, algo);
+  if (enc) writer.encrypt_with(*enc);
   writer.copy_from(from, offset, length);
   return writer.commit();
 }

@@ -2,7 +2,9 @@
 #include "common/strings.h"
 #include "common/time.h"
 #include "s3/handlers.h"
+#include "s3/lifecycle.h"
 #include "s3/rules.h"
+#include "s3/sse.h"
 
 namespace localaws::s3 {
 
@@ -47,8 +49,12 @@ CopySource open_copy_source(Ctx& c) {
   // For copies every failed condition is a 412, including the ones a GET answers with 304.
   if (evaluate_conditions(cond, obj->etag, obj->last_modified_ms / 1000, c.now_ms / 1000) != CondResult::kProceed)
     throw S3Error("PreconditionFailed").with("Condition", "x-amz-copy-source-If-*");
+  require_readable(*obj, c.now_ms);  // an archived source needs a restored copy (lifecycle.h)
+  // An SSE-C source needs its key in the x-amz-copy-source-server-side-encryption-customer-* headers.
+  auto key = key_for_read(c.req, obj->meta, true);
   auto file = c.env.blobs.open(obj->blob_id);
   if (!file) throw S3Error("InternalError", "The source object's data is missing");
+  file = plaintext(std::move(file), obj->meta, key);
   bool versioned = bucket->versioning != Versioning::kNone || obj->version_id != "null";
   return {std::move(*obj), std::move(file), versioned, by_version};
 }
@@ -72,10 +78,11 @@ void copy_object(Ctx& c) {
     if (!algo) throw S3Error("InvalidRequest", "Value for x-amz-checksum-algorithm header is invalid.");
   }
   NewLock lock = new_object_lock(c);
+  NewSse sse = new_object_sse(c);  // the destination's: the source's encryption is not copied
   CopySource src = open_copy_source(c);
   // Copying a version over its key (restoring it) is a change; the current version onto itself is not.
   bool same = src.obj.bucket == c.bucket && src.obj.key == c.key && !src.by_version;
-  if (same && !replace_meta && !c.req.has_header("x-amz-storage-class") && !algo)
+  if (same && !replace_meta && !c.req.has_header("x-amz-storage-class") && !algo && !sse.named)
     throw S3Error("InvalidRequest",
                   "This copy request is illegal because it is trying to copy an object to itself without changing the "
                   "object's metadata, storage class, website redirect location or encryption attributes.");
@@ -91,18 +98,23 @@ void copy_object(Ctx& c) {
   meta.checksum_value.clear();
   meta.checksum_type.clear();
   if (!algo && !src.obj.meta.checksum_algo.empty()) algo = parse_algo(src.obj.meta.checksum_algo);
+  std::string nonce = sse.apply(meta);
+  std::optional<Encryption> enc;
+  if (sse.ssec) enc = Encryption{sse.ssec->key, nonce};
   // ---- checks end; the bytes are copied and the row switched ----
-  Received r = copy_bytes(c, *src.file, 0, src.obj.size, algo.value_or(Algo::kNone));
+  Received r = copy_bytes(c, *src.file, 0, src.obj.size, algo.value_or(Algo::kNone), enc ? &*enc : nullptr);
   if (r.algo != Algo::kNone) {
     meta.checksum_algo = algo_name(r.algo);
     meta.checksum_value = r.checksum;
     meta.checksum_type = "FULL_OBJECT";
   }
-  Object o{c.bucket, c.key, r.size, quote_etag(r.md5), c.now_ms, r.blob_id, access.owner, std::move(meta)};
+  std::string etag = new_etag(meta, r.md5);
+  Object o{c.bucket, c.key, r.size, etag, c.now_ms, r.blob_id, access.owner, std::move(meta)};
   lock.apply(o);
   raise(c.store().put_object(o, {}), c);
   if (src.versioned) c.res.set_header("x-amz-copy-source-version-id", src.obj.version_id);
   version_header(c, o, c.res);
+  sse_headers(o.meta, c.res, true);
   XmlDoc doc("CopyObjectResult");
   doc.root.add("LastModified", iso8601_ms(o.last_modified_ms)).add("ETag", o.etag);
   if (!o.meta.checksum_algo.empty()) {

@@ -3,7 +3,9 @@
 #include "common/strings.h"
 #include "common/time.h"
 #include "s3/handlers.h"
+#include "s3/lifecycle.h"
 #include "s3/rules.h"
+#include "s3/sse.h"
 
 namespace localaws::s3 {
 
@@ -43,11 +45,16 @@ void apply_overrides(Ctx& c) {
 
 void get_object(Ctx& c) {
   const Object& o = loaded_object(c);
+  reject_sse_header_on_read(c.req);
+  auto key = key_for_read(c.req, o.meta, false);  // SSE-C objects need their key, even for HEAD
   if (!check_conditions(c, o)) return;
   bool head = c.req.method == "HEAD";
   object_headers(o, c.res);
+  sse_headers(o.meta, c.res);
   version_header(c, o, c.res);
   lock_headers(o, c.res);
+  expiration_header(*c.bkt, o, c.res);  // lifecycle.h
+  archive_read(o, c.now_ms, head, c.res);  // GLACIER / DEEP_ARCHIVE: InvalidObjectState until restored
   apply_overrides(c);
 
   uint64_t offset = 0, length = o.size;
@@ -93,11 +100,12 @@ void get_object(Ctx& c) {
   }
   auto file = c.env.blobs.open(o.blob_id);
   if (!file) throw S3Error("InternalError", "The object's data is missing");
-  c.res.file = std::make_shared<http::FileSlice>(http::FileSlice{file, offset, length});
+  c.res.file = std::make_shared<http::FileSlice>(http::FileSlice{plaintext(file, o.meta, key), offset, length});
 }
 
 void get_object_attributes(Ctx& c) {
   const Object& o = loaded_object(c);
+  key_for_read(c.req, o.meta, false);
   auto* h = c.req.header("x-amz-object-attributes");
   if (!h || trim(*h).empty())
     throw S3Error("InvalidRequest", "The x-amz-object-attributes header specifying the attributes to be retrieved is "

@@ -10,6 +10,7 @@
 #include "common/clock.h"
 #include "http/request.h"
 #include "http/response.h"
+#include "s3/access_log.h"
 #include "s3/blob_writer.h"
 #include "s3/checksum.h"
 #include "s3/error.h"
@@ -33,6 +34,8 @@ struct Env {
   const auth::Accounts& accounts;
   const EmuClock& clock;  // Ctx::now_ms is read from it once per request
   Options opts;
+  // The server access log buffer of this service instance (s3/access_log.h).
+  std::shared_ptr<AccessLogs> access_logs = std::make_shared<AccessLogs>();
 };
 
 struct Ctx {
@@ -57,8 +60,60 @@ void create_bucket(Ctx& c);
 void head_bucket(Ctx& c);
 void delete_bucket(Ctx& c);
 void get_bucket_location(Ctx& c);
-void get_bucket_request_payment(Ctx& c);  // always BucketOwner
-void get_bucket_lifecycle(Ctx& c);        // always NoSuchLifecycleConfiguration (no rules can be set)
+// bucket_tagging.cc
+void get_bucket_tagging(Ctx& c);
+void put_bucket_tagging(Ctx& c);
+void delete_bucket_tagging(Ctx& c);
+// bucket_payment.cc: request payment and transfer acceleration
+void get_bucket_request_payment(Ctx& c);
+void put_bucket_request_payment(Ctx& c);
+void get_bucket_accelerate(Ctx& c);
+void put_bucket_accelerate(Ctx& c);
+bool requester_pays(const Bucket& b);  // PutBucketRequestPayment set Payer Requester
+// bucket_logging.cc
+void get_bucket_logging(Ctx& c);
+void put_bucket_logging(Ctx& c);
+// Where a bucket's server access logs go (nullopt: logging off). LoggingTarget: s3/access_log.h.
+std::optional<LoggingTarget> logging_target(const Bucket& b);
+// bucket_notification.cc (stored and validated, never delivered)
+void get_bucket_notification(Ctx& c);
+void put_bucket_notification(Ctx& c);
+// bucket_replication.cc (stored and validated, nothing replicated)
+void get_bucket_replication(Ctx& c);
+void put_bucket_replication(Ctx& c);
+void delete_bucket_replication(Ctx& c);
+// bucket_analytics.cc: analytics, inventory, metrics and intelligent-tiering configurations by id
+void put_bucket_analytics(Ctx& c);
+void get_bucket_analytics(Ctx& c);
+void delete_bucket_analytics(Ctx& c);
+void list_bucket_analytics(Ctx& c);
+void put_bucket_inventory(Ctx& c);
+void get_bucket_inventory(Ctx& c);
+void delete_bucket_inventory(Ctx& c);
+void list_bucket_inventory(Ctx& c);
+void put_bucket_metrics(Ctx& c);
+void get_bucket_metrics(Ctx& c);
+void delete_bucket_metrics(Ctx& c);
+void list_bucket_metrics(Ctx& c);
+void put_bucket_intelligent_tiering(Ctx& c);
+void get_bucket_intelligent_tiering(Ctx& c);
+void delete_bucket_intelligent_tiering(Ctx& c);
+void list_bucket_intelligent_tiering(Ctx& c);
+// bucket_config.cc: shared by the subresource families above.
+// The request document's root element (MalformedXML unless it parses and is named `root`).
+pugi::xml_node config_body(pugi::xml_document& doc, const std::string& body, const char* root);
+// The validated document in the form Get answers with (S3's namespace, xsi declared where used).
+std::string stored_config(pugi::xml_node root);
+void reply_stored(Ctx& c, const std::string& xml);
+// The bucket name of an arn:aws:s3:::NAME ARN (nullopt for anything else).
+std::optional<std::string> s3_bucket_arn(const std::string& arn);
+std::string random_rule_id();  // the Id S3 gives a rule or configuration that names none
+// lifecycle.cc
+void get_bucket_lifecycle(Ctx& c);
+void put_bucket_lifecycle(Ctx& c);
+void delete_bucket_lifecycle(Ctx& c);
+// restore.cc
+void restore_object(Ctx& c);
 // versioning.cc
 void get_bucket_versioning(Ctx& c);
 void put_bucket_versioning(Ctx& c);
@@ -79,6 +134,10 @@ void delete_bucket_cors(Ctx& c);
 void preflight(Ctx& c);  // OPTIONS (bucket or object)
 // CORS headers for an actual (non-preflight) request with an Origin header.
 void add_cors_headers(const Bucket& b, const http::Request& req, http::Response& res);
+// bucket_encryption.cc (the object side is s3/sse.h)
+void get_bucket_encryption(Ctx& c);
+void put_bucket_encryption(Ctx& c);
+void delete_bucket_encryption(Ctx& c);
 // bucket_website.cc
 void get_bucket_website(Ctx& c);
 void put_bucket_website(Ctx& c);
@@ -96,6 +155,13 @@ void delete_objects(Ctx& c);
 // copy.cc
 void copy_object(Ctx& c);
 // tagging.cc
+// The Tagging document (object and bucket tagging): MalformedXML unless it has a TagSet of Tags
+// with a Key and a Value each.
+Pairs parse_tagging_xml(std::string_view body);
+XmlDoc tagging_xml(const Pairs& tags);
+// PutBucketTagging's rules: key 1-128 and value 0-256 characters, no "aws:" prefix, unique keys
+// (InvalidTag with AWS's messages), then at most 50 tags (BadRequest).
+void validate_bucket_tags(const Pairs& tags);
 void put_object_tagging(Ctx& c);
 void get_object_tagging(Ctx& c);
 void delete_object_tagging(Ctx& c);
@@ -234,9 +300,11 @@ std::string read_small_body(Ctx& c, size_t limit);
 // Streams the request body into a new blob (never into memory), computing MD5 and the asked
 // checksum on the way; checks Content-MD5 and the checksum before committing the blob.
 // max_size: EntityTooLarge beyond it. Throws S3Error (no blob is left behind).
-Received receive_body(Ctx& c, uint64_t max_size, const ChecksumRequest& want);
+// enc (SSE-C): the blob is stored encrypted; digests are of the plaintext.
+Received receive_body(Ctx& c, uint64_t max_size, const ChecksumRequest& want, const Encryption* enc = nullptr);
 // Copies [offset, offset+length) of an open blob into a new committed blob, file to file.
-Received copy_bytes(Ctx& c, const http::OpenFile& from, uint64_t offset, uint64_t length, Algo algo);
+Received copy_bytes(Ctx& c, const http::OpenFile& from, uint64_t offset, uint64_t length, Algo algo,
+                    const Encryption* enc = nullptr);
 
 inline constexpr uint64_t kMaxPutSize = 5ull << 30;  // 5 GiB
 

@@ -7,7 +7,10 @@
 #include "common/strings.h"
 #include "common/time.h"
 #include "http/body.h"
+#include "s3/cipher.h"
 #include "s3/handlers.h"
+#include "s3/lifecycle.h"
+#include "s3/sse.h"
 
 namespace localaws::s3 {
 
@@ -75,6 +78,8 @@ void create_multipart_upload(Ctx& c) {
     u.meta.checksum_algo = algo_name(*algo);
     u.meta.checksum_type = type;
   }
+  NewSse sse = new_object_sse(c);
+  sse.apply(u.meta);  // SSE-C: the upload's nonce, from which each part's is derived
   u.id = base64_encode(random_hex(24));
   for (auto& ch : u.id) {
     if (ch == '+') ch = '.';  // upload ids go into query strings unencoded by some clients
@@ -86,10 +91,12 @@ void create_multipart_upload(Ctx& c) {
   u.initiated_ms = c.now_ms;
   u.owner = owner_of(c.who);
   raise(c.store().create_upload(u), c);
+  abort_headers(*c.bkt, c.key, u.initiated_ms, c.res);  // lifecycle.h
   if (!u.meta.checksum_algo.empty()) {
     c.res.set_header("x-amz-checksum-algorithm", u.meta.checksum_algo);
     c.res.set_header("x-amz-checksum-type", u.meta.checksum_type);
   }
+  sse_headers(u.meta, c.res, true);
   XmlDoc doc("InitiateMultipartUploadResult");
   doc.root.add("Bucket", c.bucket).add("Key", c.key).add("UploadId", u.id);
   reply_xml(c, doc);
@@ -100,6 +107,12 @@ void upload_part(Ctx& c, bool copy) {
   int number = part_number_param(c);
   Upload u = require_upload(c);
   auto algo = upload_algo(u);
+  // SSE-C: the upload's key again; the part is encrypted with a nonce derived from its ETag,
+  // which is then random (as for SSE-KMS), never the MD5.
+  auto key = upload_key(c.req, u);
+  std::string etag = etag_is_md5(u.meta) ? "" : new_etag(u.meta, "");
+  std::optional<Encryption> enc;
+  if (key) enc = Encryption{key->key, part_nonce(u, etag)};
   Received r;
   bool copy_versioned = false;
   std::string copy_version;
@@ -127,7 +140,7 @@ void upload_part(Ctx& c, bool copy) {
       length = *b - *a + 1;
     }
     if (length > kMaxPutSize) throw S3Error("EntityTooLarge").with("MaxSizeAllowed", std::to_string(kMaxPutSize));
-    r = copy_bytes(c, *src.file, offset, length, algo.value_or(Algo::kNone));
+    r = copy_bytes(c, *src.file, offset, length, algo.value_or(Algo::kNone), enc ? &*enc : nullptr);
   } else {
     if (!u.lock_mode.empty() || has_default_retention(*c.bkt)) require_integrity(c, "Put Part");
     ChecksumRequest want = checksum_request(c.req);
@@ -136,11 +149,13 @@ void upload_part(Ctx& c, bool copy) {
                                           to_lower(algo_name(*algo)) + ", actual checksum Type: " +
                                           to_lower(algo_name(want.algo)));
     if (algo && want.algo == Algo::kNone) want.algo = *algo;  // computed for the composite checksum
-    r = receive_body(c, kMaxPutSize, want);
+    r = receive_body(c, kMaxPutSize, want, enc ? &*enc : nullptr);
   }
   // ---- checks end; the part row switches here ----
-  Part p{number, r.size, quote_etag(r.md5), r.blob_id, c.now_ms, r.checksum};
+  if (etag.empty()) etag = quote_etag(r.md5);
+  Part p{number, r.size, etag, r.blob_id, c.now_ms, r.checksum};
   raise(c.store().put_part(u.id, p), c);
+  sse_headers(u.meta, c.res);
   if (copy) {
     if (copy_versioned) c.res.set_header("x-amz-copy-source-version-id", copy_version);
     XmlDoc doc("CopyPartResult");
@@ -205,6 +220,10 @@ void complete_multipart_upload(Ctx& c) {
     if (!f) throw S3Error("InvalidPart").with("UploadId", u.id).with("PartNumber", std::to_string(p.number));
     files.push_back(std::move(f));
   }
+  // SSE-C parts stay as they were encrypted (one segment each); only a full-object checksum needs
+  // the plaintext, and so the key (as AWS asks for it then).
+  bool ssec = !u.meta.ssec_key_md5.empty();
+  auto key = upload_key(c.req, u, ssec && algo && u.meta.checksum_type == "FULL_OBJECT");
   WriteCond cond;
   if (auto* inm = c.req.header("if-none-match")) cond.if_none_match_star = trim(*inm) == "*";
   if (auto* im = c.req.header("if-match")) cond.if_match = trim(*im);
@@ -216,6 +235,7 @@ void complete_multipart_upload(Ctx& c) {
   std::optional<Checksummer> composite;
   if (algo && u.meta.checksum_type == "COMPOSITE") composite.emplace(*algo);
   ObjectMeta meta = u.meta;
+  std::string nonces;
   for (size_t i = 0; i < chosen.size(); i++) {
     std::string raw_md5;
     std::string hex = strip_quotes(chosen[i].etag);
@@ -226,9 +246,21 @@ void complete_multipart_upload(Ctx& c) {
       base64_decode(chosen[i].checksum, raw);
       composite->update(raw.data(), raw.size());
     }
-    writer.copy_from(*files[i], 0, chosen[i].size);
+    if (ssec) {
+      std::string nonce = part_nonce(u, chosen[i].etag);
+      nonces += nonce;
+      if (key) {  // decrypted for the checksum, encrypted again with the same keystream
+        writer.encrypt_with({key->key, nonce});
+        writer.copy_from(DecryptingFile(files[i], key->key, {{0, nonce}}), 0, chosen[i].size);
+      } else {
+        writer.copy_from(*files[i], 0, chosen[i].size);
+      }
+    } else {
+      writer.copy_from(*files[i], 0, chosen[i].size);
+    }
     meta.part_sizes.push_back(chosen[i].size);
   }
+  if (ssec) meta.ssec_nonce = encode_nonces(nonces);
   std::string n = std::to_string(chosen.size());
   Received r = writer.commit();
   if (full_algo) meta.checksum_value = r.checksum;
@@ -247,6 +279,8 @@ void complete_multipart_upload(Ctx& c) {
   lock.apply(o);
   raise(c.store().complete_upload(u.id, o, cond), c);
   version_header(c, o, c.res);
+  expiration_header(*c.bkt, o, c.res);  // lifecycle.h
+  sse_headers(o.meta, c.res, false, false);
   XmlDoc out("CompleteMultipartUploadResult");
   std::string host = c.req.header_or("host", "localhost");
   out.root.add("Location", "http://" + host + "/" + uri_encode(c.bucket) + "/" + uri_encode(c.key, true))
@@ -266,6 +300,7 @@ void abort_multipart_upload(Ctx& c) {
 
 void list_parts(Ctx& c) {
   Upload u = require_upload(c);
+  abort_headers(*c.bkt, c.key, u.initiated_ms, c.res);  // lifecycle.h
   size_t max = count_param(c, "max-parts", 1000, 1000);
   int marker = static_cast<int>(count_param(c, "part-number-marker", 0, 100000));
   auto parts = c.store().parts(u.id);

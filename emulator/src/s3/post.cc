@@ -12,6 +12,7 @@
 #include "common/time.h"
 #include "s3/form.h"
 #include "s3/handlers.h"
+#include "s3/sse.h"
 
 namespace localaws::s3 {
 
@@ -131,6 +132,25 @@ http::HeaderList form_headers(const Form& f) {
   return h;
 }
 
+// Reads the form's SSE fields as a PutObject's headers; SSE-C starts encrypting the file.
+void start_sse(Ctx& c, const std::vector<std::pair<std::string, std::string>>& fields, NewSse& sse,
+               std::string& nonce, HashingWriter& writer) {
+  http::HeaderList h;
+  for (auto& [k, v] : fields) {
+    if (starts_with(to_lower(k), "x-amz-server-side-encryption")) h.emplace_back(to_lower(k), v);
+  }
+  std::swap(h, c.req.headers);
+  try {
+    sse = new_object_sse(c);
+  } catch (...) {
+    std::swap(h, c.req.headers);
+    throw;
+  }
+  std::swap(h, c.req.headers);
+  ObjectMeta scratch;
+  nonce = sse.apply(scratch);
+  if (sse.ssec) writer.encrypt_with({sse.ssec->key, nonce});
+}
 }  // namespace
 
 void post_object(Ctx& c) {
@@ -139,8 +159,19 @@ void post_object(Ctx& c) {
     throw S3Error("PreconditionFailed").with("Condition", "Bucket POST must be of the enclosure-type multipart/form-data");
   HashingWriter writer(c.env.blobs, kMaxPutSize, Algo::kNone);
   Form form;
+  // The x-amz-server-side-encryption* fields (before the file, as S3 requires) choose the
+  // encryption before the first byte is stored: SSE-C encrypts the file as it arrives.
+  NewSse sse;
+  std::string sse_nonce;
+  std::exception_ptr sse_error;
   FormReader reader(boundary, {[&](const std::string& filename, const std::string&) {
                                  form.filename = filename;
+                                 try {
+                                   start_sse(c, reader.fields(), sse, sse_nonce, writer);
+                                 } catch (...) {
+                                   sse_error = std::current_exception();
+                                   return false;
+                                 }
                                  return true;
                                },
                                [&](const char* d, size_t n) { return writer.write(d, n); }});
@@ -151,6 +182,7 @@ void post_object(Ctx& c) {
     return false;
   });
   if (malformed) c.res.close_connection = true;
+  if (sse_error) std::rethrow_exception(sse_error);
   if (writer.fail() == HashingWriter::Fail::kIo) throw S3Error("InternalError", "The server could not store the object (disk full?)");
   if (err && !err->is_aborted()) body_failed(c, *err);
   if (malformed || !reader.complete())
@@ -190,9 +222,12 @@ void post_object(Ctx& c) {
   }
   std::swap(saved, c.req.headers);
   meta.acl = access.acl;
+  sse.apply(meta);
+  if (sse.ssec) meta.ssec_nonce = encode_nonces(sse_nonce);  // the nonce the file was encrypted with
   Received r = writer.commit();
   // ---- checks end; the row switches here ----
-  Object o{c.bucket, key, r.size, quote_etag(r.md5), c.now_ms, r.blob_id, access.owner, std::move(meta)};
+  std::string etag = new_etag(meta, r.md5);
+  Object o{c.bucket, key, r.size, etag, c.now_ms, r.blob_id, access.owner, std::move(meta)};
   lock.apply(o);
   raise(c.store().put_object(o, {}), c);
   version_header(c, o, c.res);
@@ -201,6 +236,7 @@ void post_object(Ctx& c) {
   std::string location = "http://" + host + "/" + uri_encode(c.bucket) + "/" + uri_encode(key, true);
   c.res.set_header("ETag", o.etag);
   c.res.set_header("Location", location);
+  sse_headers(o.meta, c.res, true);
   if (auto* redirect = form.get("success_action_redirect")) {
     std::string sep = redirect->find('?') == std::string::npos ? "?" : "&";
     c.res.status = 303;

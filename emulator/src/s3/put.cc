@@ -2,6 +2,8 @@
 #include "common/crypto.h"
 #include "common/strings.h"
 #include "s3/handlers.h"
+#include "s3/lifecycle.h"
+#include "s3/sse.h"
 
 namespace localaws::s3 {
 
@@ -24,9 +26,14 @@ void put_object(Ctx& c) {
   WriteCond cond = write_cond(c.req);
   NewLock lock = new_object_lock(c);
   ChecksumRequest want = checksum_request(c.req);
-  Received r = receive_body(c, kMaxPutSize, want);
+  NewSse sse = new_object_sse(c);
+  std::string nonce = sse.apply(meta);
+  std::optional<Encryption> enc;
+  if (sse.ssec) enc = Encryption{sse.ssec->key, nonce};
+  Received r = receive_body(c, kMaxPutSize, want, enc ? &*enc : nullptr);
   // ---- checks end (the blob is committed, unreferenced); the row switches here ----
-  Object o{c.bucket, c.key, r.size, quote_etag(r.md5), c.now_ms, r.blob_id, access.owner, std::move(meta)};
+  std::string etag = new_etag(meta, r.md5);
+  Object o{c.bucket, c.key, r.size, etag, c.now_ms, r.blob_id, access.owner, std::move(meta)};
   if (r.algo != Algo::kNone) {
     o.meta.checksum_algo = algo_name(r.algo);
     o.meta.checksum_value = r.checksum;
@@ -36,7 +43,9 @@ void put_object(Ctx& c) {
   raise(c.store().put_object(o, cond), c);
   c.res.set_header("ETag", o.etag);
   version_header(c, o, c.res);
+  expiration_header(*c.bkt, o, c.res);  // lifecycle.h
   checksum_headers(o.meta, c.res);
+  sse_headers(o.meta, c.res, true);
 }
 
 }  // namespace localaws::s3

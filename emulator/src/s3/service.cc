@@ -1,11 +1,17 @@
 // The S3 service: path-style addressing, routing, the permission check, and the one place where
 // S3Error becomes XML.
+#include <chrono>
+#include <condition_variable>
+#include <mutex>
+#include <thread>
 #include <unordered_set>
 
 #include "common/log.h"
 #include "common/time.h"
 #include "s3/acl.h"
 #include "s3/handlers.h"
+#include "s3/access_log.h"
+#include "s3/lifecycle_sweep.h"
 #include "s3/website.h"
 #include "server/runtime.h"
 
@@ -19,14 +25,32 @@ class S3Service : public Service {
   explicit S3Service(Runtime& rt)
       : rt_(rt),
         store_(*rt.db, *rt.blobs),
-        env_{store_, *rt.blobs, rt.accounts, rt.clock, {rt.config.region, rt.config.s3_legacy_defaults, rt.config.auth_mode}} {}
+        env_{store_, *rt.blobs, rt.accounts, rt.clock, {rt.config.region, rt.config.s3_legacy_defaults, rt.config.auth_mode}} {
+    sweeper_ = std::thread([this] { sweep_loop(); });
+  }
+  ~S3Service() override {
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      stopping_ = true;
+    }
+    wake_.notify_all();
+    sweeper_.join();
+  }
   const char* name() const override { return "s3"; }
-  nlohmann::json run_timers() override { return nlohmann::json::object(); }  // TODO(lifecycle helper)
+  // One lifecycle sweep now, on the emulator clock (POST /_localaws/lifecycle/run); never two at once.
+  nlohmann::json run_timers() override {
+    std::lock_guard<std::mutex> lock(sweep_mu_);
+    int64_t now = rt_.clock.now_ms();
+    auto out = run_lifecycle_sweep(store_, now);
+    out["accessLogObjects"] = flush_access_logs(env_, now);  // server access logs delivered
+    return out;
+  }
   auth::ServiceKind kind() const override { return auth::ServiceKind::kS3; }
 
   void handle(http::Request& req, const auth::Principal& who, http::Response& res) override {
     std::string bucket, key;
     Route r;
+    int64_t started_ms = env_.clock.now_ms();
     try {
       bool path_form = false;
       std::string site = website_bucket(req.header_or("host"), path_form);
@@ -53,6 +77,8 @@ class S3Service : public Service {
     if (!bucket.empty() && r.op() != Op::kPreflightBucket && r.op() != Op::kPreflightObject && req.header("origin")) {
       if (auto b = store_.bucket(bucket)) add_cors_headers(*b, req, res);
     }
+    // Server access logging: a buffered line when the bucket logs (access_log.h; no store write).
+    env_.access_logs->record(env_, req, res, who, bucket, key, r.row, started_ms, env_.clock.now_ms());
   }
 
   bool accepts_body(http::Request& req, const auth::Principal& who, http::Response& res) override {
@@ -83,7 +109,11 @@ class S3Service : public Service {
     res.set_header("x-amz-id-2", host_id_for(req.request_id));
     res.set_header("Server", "AmazonS3");
   }
-  void reset() override { store_.reset(); }
+  void reset() override {
+    store_.reset();
+    env_.access_logs->clear();
+  }
+  void reload() override { env_.access_logs->clear(); }  // a restored snapshot: logging configs may differ
   void collect_live_blobs(std::unordered_set<std::string>& out) override { store_.collect_blobs(out); }
 
  private:
@@ -130,6 +160,9 @@ class S3Service : public Service {
     // POST Object authorizes its policy's signer; a preflight carries no identity (CORS rules decide).
     if (c.op == Op::kPostObject || row.need.action[0] == '\0') return;
     if (!authorize(c, c.op, c.bkt ? &*c.bkt : nullptr, c.obj ? &*c.obj : nullptr)) throw S3Error("AccessDenied");
+    // Requester Pays: a requester that accepted the charge is told it was charged.
+    if (c.bkt && requester_pays(*c.bkt) && c.req.header_or("x-amz-request-payer") == "requester")
+      c.res.set_header("x-amz-request-charged", "requester");
   }
 
   // The version the request names (versionId), else the current one; when there is none the
@@ -145,9 +178,34 @@ class S3Service : public Service {
     c.obj = store_.find(c.bucket, c.key, *vid);
   }
 
+  // The lifecycle sweep every --lifecycle-interval seconds until the service is destroyed.
+  void sweep_loop() {
+    auto interval = std::chrono::duration<double>(rt_.config.lifecycle_interval);
+    std::unique_lock<std::mutex> lock(mu_);
+    while (!wake_.wait_for(lock, interval, [this] { return stopping_; })) {
+      lock.unlock();
+      try {
+        auto out = run_timers();
+        int64_t n = 0;
+        for (auto& [k, v] : out.items()) {
+          if (k != "buckets" && k != "batches" && k != "skippedLocked" && v.is_number_integer()) n += v.get<int64_t>();
+        }
+        if (n) log::info("s3: lifecycle sweep acted on " + std::to_string(n) + " objects, versions or uploads");
+      } catch (const std::exception& e) {
+        log::error(std::string("s3: lifecycle sweep failed: ") + e.what());
+      }
+      lock.lock();
+    }
+  }
+
   Runtime& rt_;
   Store store_;
   Env env_;
+  std::mutex sweep_mu_;
+  std::mutex mu_;
+  std::condition_variable wake_;
+  bool stopping_ = false;
+  std::thread sweeper_;
 };
 
 }  // namespace

@@ -77,22 +77,6 @@ Bucket read_bucket(Statement& q) {
   return b;
 }
 
-constexpr const char* kUploadCols =
-    "upload_id, bucket, key, initiated_ms, owner_id, owner_name, meta, lock_mode, lock_until_ms, legal_hold";
-Upload read_upload(Statement& st) {
-  Upload u;
-  u.id = st.col_text(0);
-  u.bucket = st.col_text(1);
-  u.key = st.col_blob(2);
-  u.initiated_ms = st.col_int(3);
-  u.owner.id = st.col_text(4);
-  u.owner.name = st.col_text(5);
-  u.meta = ObjectMeta::decode(st.col_blob(6));
-  u.lock_mode = st.col_text(7);
-  u.lock_until_ms = st.col_int(8);
-  u.legal_hold = static_cast<Hold>(st.col_int(9));
-  return u;
-}
 
 std::vector<std::string> part_blobs(Connection& c, const std::string& upload_id) {
   std::vector<std::string> out;
@@ -315,6 +299,23 @@ void Store::reset() {
 }
 
 namespace detail {
+const char* const kUploadCols =
+    "upload_id, bucket, key, initiated_ms, owner_id, owner_name, meta, lock_mode, lock_until_ms, legal_hold";
+Upload read_upload(Statement& st) {
+  Upload u;
+  u.id = st.col_text(0);
+  u.bucket = st.col_text(1);
+  u.key = st.col_blob(2);
+  u.initiated_ms = st.col_int(3);
+  u.owner.id = st.col_text(4);
+  u.owner.name = st.col_text(5);
+  u.meta = ObjectMeta::decode(st.col_blob(6));
+  u.lock_mode = st.col_text(7);
+  u.lock_until_ms = st.col_int(8);
+  u.legal_hold = static_cast<Hold>(st.col_int(9));
+  return u;
+}
+
 bool upload_exists(Connection& c, const std::string& upload_id) {
   auto& st = c.prepare("SELECT 1 FROM s3_uploads WHERE upload_id = ?");
   st.bind(1, upload_id);

@@ -288,6 +288,63 @@ class Store {
   St write_version(const std::string* upload_id, Object& o, const WriteCond& cond);
   storage::Database& db_;
   storage::BlobStore& blobs_;
+
+  // --- lifecycle (store_lifecycle.cc) ----------------------------------------------------------
+  // What the lifecycle sweep (s3/lifecycle_sweep.cc) reads in seek-based pages and changes in
+  // small write transactions, and RestoreObject.
+ public:
+  struct LifecycleBucket {
+    std::string name;
+    std::string config;  // the "lifecycle" document
+  };
+  // Buckets that have a lifecycle configuration, by name.
+  std::vector<LifecycleBucket> lifecycle_buckets();
+  // Current (non-marker) versions with key > after, in key order, at most limit.
+  std::vector<Object> current_page(const std::string& bucket, const std::string& after, size_t limit);
+  // s3_versions rows (noncurrent versions and delete markers) after (key, seq) in key order,
+  // newest first within a key (from the start when after_seq is nullopt); with each, whether its
+  // key has a current version and when that was written.
+  struct HistoryRow {
+    Object obj;
+    bool has_current = false;
+    int64_t current_ms = 0;
+  };
+  std::vector<HistoryRow> history_page(const std::string& bucket, const std::string& after_key,
+                                       std::optional<int64_t> after_seq, size_t limit);
+  // Uploads after (key, initiated_ms, id) in that order (from the start when after_id is empty).
+  std::vector<Upload> upload_page(const std::string& bucket, const std::string& after_key, int64_t after_ms,
+                                  const std::string& after_id, size_t limit);
+  enum class LcKind { kExpireCurrent, kTransition, kRemoveVersion, kRemoveMarker, kAbortUpload };
+  struct LcAction {
+    LcKind kind;
+    std::string key;
+    int64_t seq = 0;           // the version as the sweep read it (kAbortUpload: unused)
+    std::string version_id;    // its id
+    bool current = false;      // kTransition: the current version (else a noncurrent one)
+    std::string storage_class; // kTransition: the new class
+    std::string upload_id;     // kAbortUpload
+  };
+  enum class LcResult { kDone, kGone, kLocked };
+  struct LcOutcome {
+    LcResult result = LcResult::kGone;
+    Deleted deleted;  // kExpireCurrent: the marker added (versioned buckets)
+  };
+  // Applies the actions in ONE write transaction; each is re-checked against the row as it is now
+  // (a version replaced or removed since it was read is kGone; one under retention or legal hold
+  // is never removed: kLocked). kExpireCurrent acts as DeleteObject without a version id (the
+  // bucket owner owns the marker); kRemoveMarker only while the marker is its key's only version.
+  // out gets one outcome per action. kOk, kNoSuchBucket.
+  St apply_lifecycle(const std::string& bucket, const std::vector<LcAction>& acts, int64_t now_ms,
+                     std::vector<LcOutcome>& out);
+  // RestoreObject of an archived version (empty id: the current one). Not restored (or the copy
+  // expired) -> kStarted with the copy ready at ready_ms, expiring at expiry_new_ms; in progress
+  // -> kInProgress, nothing changes; restored -> kExtended, expiry becomes expiry_extend_ms.
+  // kOk, kNoSuchBucket, kNoSuchKey, kNoSuchVersion, kIsMarker, kInvalidState (not archived:
+  // archived(storage_class) false).
+  enum class RestoreState { kStarted, kInProgress, kExtended };
+  St restore_object(const std::string& bucket, const std::string& key, const std::string& version_id,
+                    bool (*archived)(const std::string&), int64_t now_ms, int64_t ready_ms, int64_t expiry_new_ms,
+                    int64_t expiry_extend_ms, RestoreState* state, Object* restored);
 };
 
 // What version_seq answers for "null": well-formed, but a null version has no fixed seq (find it

@@ -54,6 +54,16 @@ void delete_history(Connection& c, const std::string& bucket, const std::string&
 // marker), it moves into s3_objects, restoring the invariant.
 void promote_newest(Connection& c, const std::string& bucket, const std::string& key);
 
+// DeleteObject without a version id, also the lifecycle expiration of a current version (shared
+// by store_objects.cc and store_lifecycle.cc): never versioned -> the current version goes;
+// versioned -> a new delete marker owned by owner (d says which).
+void delete_latest(Connection& c, const BucketState& b, const std::string& bucket, const std::string& key,
+                   int64_t now_ms, const Owner& owner, std::vector<std::string>& dead, Deleted& d);
+
+// s3_uploads' columns in the order read_upload reads them (store.cc).
+extern const char* const kUploadCols;
+Upload read_upload(Statement& st);
+
 bool upload_exists(Connection& c, const std::string& upload_id);
 // Drops a completed upload and its parts; their blobs join dead.
 void finish_upload(Connection& c, const std::string& upload_id, std::vector<std::string>& dead);

@@ -37,6 +37,34 @@ void retire_current(Connection& c, const BucketState& b, const std::string& buck
 
 }  // namespace
 
+namespace detail {
+void delete_latest(Connection& c, const BucketState& b, const std::string& bucket, const std::string& key,
+                   int64_t now_ms, const Owner& owner, std::vector<std::string>& dead, Deleted& d) {
+  auto cur = current_row(c, bucket, key);
+  if (b.versioning == Versioning::kNone) {
+    if (cur) {
+      dead.push_back(cur->blob_id);
+      delete_current(c, bucket, key);
+    }
+    return;
+  }
+  // A versioned bucket always gets a new delete marker, even over one.
+  Object m;
+  m.bucket = bucket;
+  m.key = key;
+  m.is_marker = true;
+  m.is_latest = true;
+  m.owner = owner;
+  m.last_modified_ms = now_ms;
+  m.seq = next_seq(c);
+  bool null_marker = b.versioning == Versioning::kSuspended;
+  m.version_id = null_marker ? "null" : make_version_id(m.seq);
+  retire_current(c, b, bucket, key, cur, null_marker, dead);
+  insert_history(c, m);
+  d = {true, m.version_id};
+}
+}  // namespace detail
+
 std::optional<Object> Store::object(const std::string& bucket, const std::string& key) {
   return db_.read([&](Connection& c) {
     auto o = current_row(c, bucket, key);
@@ -83,28 +111,7 @@ St Store::delete_object(const std::string& bucket, const std::string& key, const
     auto b = bucket_state(c, bucket);
     if (!b) return St::kNoSuchBucket;
     if (version_id.empty()) {
-      auto cur = current_row(c, bucket, key);
-      if (b->versioning == Versioning::kNone) {
-        if (cur) {
-          dead.push_back(cur->blob_id);
-          delete_current(c, bucket, key);
-        }
-        return St::kOk;
-      }
-      // A versioned bucket always gets a new delete marker, even over one.
-      Object m;
-      m.bucket = bucket;
-      m.key = key;
-      m.is_marker = true;
-      m.is_latest = true;
-      m.owner = requester ? *requester : b->owner;
-      m.last_modified_ms = now_ms;
-      m.seq = next_seq(c);
-      bool null_marker = b->versioning == Versioning::kSuspended;
-      m.version_id = null_marker ? "null" : make_version_id(m.seq);
-      retire_current(c, *b, bucket, key, cur, null_marker, dead);
-      insert_history(c, m);
-      d = {true, m.version_id};
+      delete_latest(c, *b, bucket, key, now_ms, requester ? *requester : b->owner, dead, d);
       return St::kOk;
     }
     auto l = locate(c, bucket, key, version_id);

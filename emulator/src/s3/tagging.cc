@@ -1,20 +1,64 @@
-// Put/Get/DeleteObjectTagging.
+// Put/Get/DeleteObjectTagging, and the Tagging document both object and bucket tagging read and write.
+#include "common/strings.h"
 #include "http/body.h"
 #include "s3/handlers.h"
 
 namespace localaws::s3 {
 
-void put_object_tagging(Ctx& c) {
-  std::string body = read_small_body(c, 64 * 1024);
+Pairs parse_tagging_xml(std::string_view body) {
   pugi::xml_document doc;
   if (!parse_xml(body, doc) || std::string(doc.document_element().name()) != "Tagging") throw S3Error("MalformedXML");
+  auto set = doc.document_element().child("TagSet");
+  if (!set) throw S3Error("MalformedXML");
   Pairs tags;
-  for (auto tag : doc.document_element().child("TagSet").children("Tag")) {
+  for (auto tag : set.children("Tag")) {
     auto k = child_text(tag, "Key");
     auto v = child_text(tag, "Value");
     if (!k || !v) throw S3Error("MalformedXML");
     tags.emplace_back(*k, *v);
   }
+  return tags;
+}
+
+XmlDoc tagging_xml(const Pairs& tags) {
+  XmlDoc doc("Tagging");
+  auto set = doc.root.child("TagSet");
+  for (auto& [k, v] : tags) set.child("Tag").add("Key", k).add("Value", v);
+  return doc;
+}
+
+namespace {
+size_t utf8_chars(std::string_view s) {
+  size_t n = 0;
+  for (unsigned char ch : s) n += (ch & 0xC0) != 0x80;
+  return n;
+}
+}  // namespace
+
+// Bucket tags as PutBucketTagging checks them: each tag in order (the first bad one answers),
+// then the count. Lengths count characters (AWS: "128 Unicode characters in UTF-8").
+void validate_bucket_tags(const Pairs& tags) {
+  for (size_t i = 0; i < tags.size(); i++) {
+    auto& [k, v] = tags[i];
+    if (k.empty() || utf8_chars(k) > 128 || !valid_utf8(k))
+      throw S3Error("InvalidTag", "The TagKey you have provided is invalid").with("TagKey", k);
+    if (utf8_chars(v) > 256 || !valid_utf8(v))
+      throw S3Error("InvalidTag", "The TagValue you have provided is invalid").with("TagKey", k).with("TagValue", v);
+    // "aws:" is the system tags' prefix: a requester can neither set one nor use the prefix in another case.
+    if (starts_with(k, "aws:")) throw S3Error("InvalidTag", "System tags cannot be added/updated by requester");
+    if (starts_with(to_lower(k), "aws:"))
+      throw S3Error("InvalidTag", "Invalid Tag. Tags cannot start with \"aws:\"(case insensitive) unless they are "
+                                  "System Tags that start with \"aws:\"(case sensitive)");
+    for (size_t j = 0; j < i; j++) {
+      if (tags[j].first == k)
+        throw S3Error("InvalidTag", "Cannot provide multiple Tags with the same key").with("TagKey", k);
+    }
+  }
+  if (tags.size() > 50) throw S3Error("BadRequest", "Bucket tag count cannot be greater than 50");
+}
+
+void put_object_tagging(Ctx& c) {
+  Pairs tags = parse_tagging_xml(read_small_body(c, 64 * 1024));
   validate_tags(tags);
   const Object& o = loaded_object(c);
   // ---- checks end ----
@@ -24,11 +68,8 @@ void put_object_tagging(Ctx& c) {
 
 void get_object_tagging(Ctx& c) {
   const Object& o = loaded_object(c);
-  XmlDoc doc("Tagging");
-  auto set = doc.root.child("TagSet");
-  for (auto& [k, v] : o.meta.tags) set.child("Tag").add("Key", k).add("Value", v);
   version_header(c, o, c.res);
-  reply_xml(c, doc);
+  reply_xml(c, tagging_xml(o.meta.tags));
 }
 
 void delete_object_tagging(Ctx& c) {
