@@ -33,6 +33,10 @@ def localaws_bin():
     raise RuntimeError("set LOCALAWS_BIN to the localaws binary")
 
 
+# The aws CLI v1 (pyenv's, first on PATH) and v2 (Debian's awscli package).
+AWS_CLIS = [("v1", "aws"), ("v2", "/usr/bin/aws")]
+
+
 class LocalAws:
     def __init__(self, *args, in_memory=False, data_dir=None, accounts=None, env=None):
         self.tmp = tempfile.mkdtemp(prefix="localaws-test-")
@@ -156,13 +160,13 @@ class LocalAws:
         return boto3.resource(service, endpoint_url=self.endpoint, aws_access_key_id=access_key,
                               aws_secret_access_key=secret_key, region_name=region, config=cfg)
 
-    def aws(self, *args, check=True, **env_kw):
-        """Runs the aws CLI against this server; returns CompletedProcess (text)."""
-        cmd = ["aws", "--endpoint-url", self.endpoint] + [str(a) for a in args]
+    def aws(self, *args, check=True, exe="aws", **env_kw):
+        """Runs the aws CLI (exe: one of AWS_CLIS) against this server; returns CompletedProcess (text)."""
+        cmd = [exe, "--endpoint-url", self.endpoint] + [str(a) for a in args]
         p = subprocess.run(cmd, env=self.client_env(**env_kw), capture_output=True, text=True, timeout=300)
         if check and p.returncode != 0:
-            raise AssertionError("aws %s failed (%d):\n%s\n%s" % (" ".join(map(str, args)), p.returncode,
-                                                                 p.stdout, p.stderr))
+            raise AssertionError("%s %s failed (%d):\n%s\n%s" % (exe, " ".join(map(str, args)), p.returncode,
+                                                                p.stdout, p.stderr))
         return p
 
     def aws_json(self, *args, **kw):

@@ -4,6 +4,8 @@ import { mkdtempSync, existsSync, readFileSync, rmSync, writeFileSync } from "no
 import { tmpdir } from "node:os";
 import { join, dirname } from "node:path";
 import { fileURLToPath } from "node:url";
+import assert from "node:assert/strict";
+import { S3Client } from "@aws-sdk/client-s3";
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..", "..", "..");
 
@@ -58,4 +60,19 @@ export async function startLocalaws({ args = [], accounts } = {}) {
   }
   proc.kill("SIGKILL");
   throw new Error("localaws did not become ready: " + log);
+}
+
+// An S3 client for a started server: path-style addressing, the server's test credentials.
+export function s3ClientFor(server, options = {}) {
+  return new S3Client({ endpoint: server.endpoint, region: server.region, credentials: server.credentials,
+    forcePathStyle: true, ...options });
+}
+
+// Fails unless the SDK call rejects with the error name (S3's code) and, when given, the HTTP status.
+export async function rejectsWith(promise, name, status) {
+  await assert.rejects(promise, (e) => {
+    assert.equal(e.name, name, `error name (got ${e.name}: ${e.message})`);
+    if (status !== undefined) assert.equal(e.$metadata?.httpStatusCode, status, `HTTP status of ${name}`);
+    return true;
+  });
 }

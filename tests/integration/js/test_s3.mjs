@@ -4,12 +4,12 @@ import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { createHash, randomBytes } from "node:crypto";
 import {
-  S3Client, CreateBucketCommand, PutObjectCommand, GetObjectCommand, HeadObjectCommand,
+  CreateBucketCommand, PutObjectCommand, GetObjectCommand, HeadObjectCommand,
   paginateListObjectsV2, DeleteObjectCommand, ListBucketsCommand,
 } from "@aws-sdk/client-s3";
 import { Upload } from "@aws-sdk/lib-storage";
 import { Readable } from "node:stream";
-import { startLocalaws } from "./support.mjs";
+import { startLocalaws, s3ClientFor } from "./support.mjs";
 
 let server;
 let s3;
@@ -17,12 +17,7 @@ const Bucket = "js-sdk-bucket";
 
 before(async () => {
   server = await startLocalaws();
-  s3 = new S3Client({
-    endpoint: server.endpoint,
-    region: server.region,
-    credentials: server.credentials,
-    forcePathStyle: true,
-  });
+  s3 = s3ClientFor(server);
   await s3.send(new CreateBucketCommand({ Bucket }));
 });
 

@@ -5,13 +5,13 @@
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import {
-  S3Client, CreateBucketCommand, PutObjectCommand, GetObjectCommand, HeadObjectCommand, DeleteObjectCommand,
+  CreateBucketCommand, PutObjectCommand, GetObjectCommand, HeadObjectCommand, DeleteObjectCommand,
   CreateMultipartUploadCommand, UploadPartCommand, CompleteMultipartUploadCommand,
   PutBucketOwnershipControlsCommand, DeletePublicAccessBlockCommand, PutBucketPolicyCommand,
   GetBucketPolicyStatusCommand,
 } from "@aws-sdk/client-s3";
 import { getSignedUrl } from "@aws-sdk/s3-request-presigner";
-import { startLocalaws } from "./support.mjs";
+import { startLocalaws, s3ClientFor } from "./support.mjs";
 
 let server;
 let s3;
@@ -19,8 +19,7 @@ const Bucket = "js-access-bucket";
 
 before(async () => {
   server = await startLocalaws();
-  s3 = new S3Client({ endpoint: server.endpoint, region: server.region, credentials: server.credentials,
-                      forcePathStyle: true });
+  s3 = s3ClientFor(server);
   await s3.send(new CreateBucketCommand({ Bucket }));
 });
 

@@ -5,12 +5,12 @@
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import {
-  S3Client, CreateBucketCommand, PutBucketVersioningCommand, GetBucketVersioningCommand, PutObjectCommand,
+  CreateBucketCommand, PutBucketVersioningCommand, GetBucketVersioningCommand, PutObjectCommand,
   GetObjectCommand, HeadObjectCommand, DeleteObjectCommand, ListObjectVersionsCommand, ListObjectsV2Command,
   GetObjectLockConfigurationCommand, PutObjectLockConfigurationCommand, PutObjectRetentionCommand,
   GetObjectRetentionCommand, PutObjectLegalHoldCommand, GetObjectLegalHoldCommand,
 } from "@aws-sdk/client-s3";
-import { startLocalaws } from "./support.mjs";
+import { startLocalaws, s3ClientFor, rejectsWith } from "./support.mjs";
 
 let server;
 let s3;
@@ -19,12 +19,7 @@ const LockBucket = "js-object-lock";
 
 before(async () => {
   server = await startLocalaws();
-  s3 = new S3Client({
-    endpoint: server.endpoint,
-    region: server.region,
-    credentials: server.credentials,
-    forcePathStyle: true,
-  });
+  s3 = s3ClientFor(server);
   await s3.send(new CreateBucketCommand({ Bucket }));
   await s3.send(new PutBucketVersioningCommand({ Bucket, VersioningConfiguration: { Status: "Enabled" } }));
 });
@@ -35,13 +30,6 @@ after(async () => {
 });
 
 // Asserts that the call fails with this error name (and HTTP status), showing what came back otherwise.
-async function rejectsWith(promise, name, status) {
-  await assert.rejects(promise, (e) => {
-    assert.equal(e.name, name, `error name (got ${e.name}: ${e.message})`);
-    if (status !== undefined) assert.equal(e.$metadata?.httpStatusCode, status, `HTTP status of ${name}`);
-    return true;
-  });
-}
 
 const text = async (out) => Buffer.from(await out.Body.transformToByteArray()).toString();
 
