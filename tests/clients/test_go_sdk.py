@@ -105,6 +105,7 @@ class GoSdkTest(unittest.TestCase):
                 # only through a bug in it; this catches that too).
                 self.assertIn("s3.delete-bucket", names)
                 self.assertIn("object-lock.bypass-and-delete-bucket", names)
+                self.assertIn("bucketops.delete-bucket", names)
                 self.assertIn("ddb.crc32-checked", names)
                 self.assertGreater(len(names), 50)
             if not self.moto.available:

@@ -344,3 +344,26 @@ func StatusOf(i int) string {
 // Same compares decoded items by their printed form: nil and empty slices or maps print alike
 // (NULL and empty lists decode to either, depending on the SDK).
 func Same(got, want interface{}) bool { return fmt.Sprintf("%+v", got) == fmt.Sprintf("%+v", want) }
+
+// AdvanceClock moves the emulator clock (POST /_localaws/clock) and runs one lifecycle sweep now
+// (POST /_localaws/lifecycle/run). Only localaws has these endpoints.
+func AdvanceClockAndSweep(endpoint, by string) error {
+	if _, err := Expect("advance the clock", "POST", endpoint+"/_localaws/clock", []byte(`{"advance": "`+by+`"}`), nil, 200, ""); err != nil {
+		return err
+	}
+	_, err := Expect("lifecycle sweep", "POST", endpoint+"/_localaws/lifecycle/run", nil, nil, 200, "")
+	return err
+}
+
+// ResetClock returns the emulator clock to real time.
+func ResetClock(endpoint string) error {
+	_, err := Expect("reset the clock", "DELETE", endpoint+"/_localaws/clock", nil, nil, 200, "")
+	return err
+}
+
+// CustomerKey is a 256-bit SSE-C key with its base64 form and the base64 MD5 S3 wants beside it.
+func CustomerKey(seed int64) (raw []byte, b64, md5b64 string) {
+	raw = RandomBytes(32, seed)
+	sum := md5.Sum(raw)
+	return raw, base64.StdEncoding.EncodeToString(raw), base64.StdEncoding.EncodeToString(sum[:])
+}

@@ -57,6 +57,9 @@ func main() {
 	if r.Wants("versioning") {
 		runVersioning(r, endpoint)
 	}
+	if r.Wants("bucketops") {
+		runBucketOps(r, endpoint)
+	}
 	if r.Wants("dynamodb") {
 		runDynamoDB(r, endpoint)
 	}

@@ -82,6 +82,9 @@ func main() {
 	if r.Wants("versioning") {
 		runVersioning(ctx, r, cfg, endpoint)
 	}
+	if r.Wants("bucketops") {
+		runBucketOps(ctx, r, cfg, endpoint)
+	}
 	if r.Wants("dynamodb") {
 		runDynamoDB(ctx, r, cfg, endpoint)
 	}
