@@ -345,7 +345,9 @@ class LoggingTest(BucketConfigCase):
         objs = self.s3.list_objects_v2(Bucket=logs).get("Contents", [])
         self.assertEqual(len(objs), 1, "no log object after /_localaws/lifecycle/run (it calls flush_access_logs)")
         self.assertRegex(objs[0]["Key"], r"^access/\d{4}-\d\d-\d\d-\d\d-\d\d-\d\d-[0-9A-F]{16}$")
-        text = self.s3.get_object(Bucket=logs, Key=objs[0]["Key"])["Body"].read().decode()
+        got = self.s3.get_object(Bucket=logs, Key=objs[0]["Key"])
+        self.assertEqual(got["ServerSideEncryption"], "AES256")  # the target's default encryption
+        text = got["Body"].read().decode()
         # The PutBucketLogging request may be logged too (AWS: changes take effect within an hour).
         lines = [l for l in text.splitlines() if " REST.PUT.LOGGING_STATUS " not in l]
         ops = [l.split(" ")[7] for l in lines]

@@ -11,6 +11,7 @@
 #include "common/log.h"
 #include "common/strings.h"
 #include "s3/handlers.h"
+#include "s3/sse.h"
 
 namespace localaws::s3 {
 
@@ -108,6 +109,8 @@ bool write_log_object(const Env& env, const std::string& bucket, const std::stri
     Received r = w.commit();
     ObjectMeta meta;
     meta.headers.emplace_back("content-type", "text/plain");
+    // The target's default encryption, as for any upload (AWS delivers logs only to SSE-S3 targets).
+    if (auto sse = bucket_sse(env.opts, *target); sse && sse->algo == "AES256") meta.sse_algo = "AES256";
     Object o{bucket, key, r.size, quote_etag(r.md5), now_ms, r.blob_id, target->owner, std::move(meta)};
     return env.store.put_object(o, WriteCond{}) == St::kOk;
   } catch (const S3Error& e) {

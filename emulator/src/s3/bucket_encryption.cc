@@ -47,11 +47,13 @@ std::optional<bool> parse_bool(const std::string& v) {
 }
 }  // namespace
 
-std::optional<BucketSse> bucket_sse(const Ctx& c, const Bucket& b) {
+std::optional<BucketSse> bucket_sse(const Ctx& c, const Bucket& b) { return bucket_sse(c.env.opts, b); }
+
+std::optional<BucketSse> bucket_sse(const Options& opts, const Bucket& b) {
   if (auto* v = b.get(kEncryption)) {
     if (auto s = decode(*v)) return s;
   }
-  if (c.env.opts.legacy_defaults) return std::nullopt;
+  if (opts.legacy_defaults) return std::nullopt;
   BucketSse s;
   s.blocked = "SSE-C";
   return s;

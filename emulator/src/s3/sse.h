@@ -15,6 +15,7 @@
 namespace localaws::s3 {
 
 struct Ctx;
+struct Options;
 
 // A bucket's default encryption (PutBucketEncryption, or the default a new bucket reports).
 struct BucketSse {
@@ -27,6 +28,7 @@ struct BucketSse {
 // The bucket's configuration, or nullopt when it has none (only with --s3-defaults legacy: since
 // January 2023 every bucket has SSE-S3, and since April 2026 new buckets block SSE-C).
 std::optional<BucketSse> bucket_sse(const Ctx& c, const Bucket& b);
+std::optional<BucketSse> bucket_sse(const Options& opts, const Bucket& b);
 
 // A customer-provided key from the request (x-amz-server-side-encryption-customer-*, or with
 // copy_source the x-amz-copy-source-server-side-encryption-customer-* headers), validated:
