@@ -9,7 +9,7 @@ import tempfile
 import unittest
 import uuid
 
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "integration"))
 from localaws_support import AWS_CLIS as CLIS, LocalAws  # noqa: E402
 
 
