@@ -155,10 +155,8 @@ class TaggingTest(BucketConfigCase):
         cases = [
             ([{"Key": "k" * 129, "Value": "v"}], "The TagKey you have provided is invalid"),
             ([{"Key": "k", "Value": "v" * 257}], "The TagValue you have provided is invalid"),
-            ([{"Key": "aws:cloudformation:stack-name", "Value": "v"}],
-             "System tags cannot be added/updated by requester"),
-            ([{"Key": "AWS:x", "Value": "v"}], 'Invalid Tag. Tags cannot start with "aws:"(case insensitive) unless '
-                                               'they are System Tags that start with "aws:"(case sensitive)'),
+            ([{"Key": "aws:cloudformation:stack-name", "Value": "v"}], "Your TagKey cannot be prefixed with aws:"),
+            ([{"Key": "AWS:x", "Value": "v"}], "Your TagKey cannot be prefixed with aws:"),
             ([{"Key": "a", "Value": "1"}, {"Key": "a", "Value": "2"}],
              "Cannot provide multiple Tags with the same key"),
         ]

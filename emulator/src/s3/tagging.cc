@@ -44,11 +44,8 @@ void validate_bucket_tags(const Pairs& tags) {
       throw S3Error("InvalidTag", "The TagKey you have provided is invalid").with("TagKey", k);
     if (utf8_chars(v) > 256 || !valid_utf8(v))
       throw S3Error("InvalidTag", "The TagValue you have provided is invalid").with("TagKey", k).with("TagValue", v);
-    // "aws:" is the system tags' prefix: a requester can neither set one nor use the prefix in another case.
-    if (starts_with(k, "aws:")) throw S3Error("InvalidTag", "System tags cannot be added/updated by requester");
-    if (starts_with(to_lower(k), "aws:"))
-      throw S3Error("InvalidTag", "Invalid Tag. Tags cannot start with \"aws:\"(case insensitive) unless they are "
-                                  "System Tags that start with \"aws:\"(case sensitive)");
+    // "aws:" is the system tags' prefix (AWS's answer as users reported it, e.g. cloud-custodian#370).
+    if (starts_with(to_lower(k), "aws:")) throw S3Error("InvalidTag", "Your TagKey cannot be prefixed with aws:");
     for (size_t j = 0; j < i; j++) {
       if (tags[j].first == k)
         throw S3Error("InvalidTag", "Cannot provide multiple Tags with the same key").with("TagKey", k);
