@@ -6,6 +6,7 @@
 #include "s3/acl.h"
 #include "s3/handlers.h"
 #include "s3/policy.h"
+#include "s3/policy_request.h"
 
 namespace localaws::s3 {
 
@@ -111,14 +112,20 @@ bool permits(const Ctx& c, const Need& need, const char* action, bool on_object,
 
   Effect policy = Effect::kNone;
   if (auto* text = b.get(kPolicy)) {
-    PolicyCaller pc{who.anonymous, who.account_id, who.canonical_user_id};
+    PolicyRequest pr{{who.anonymous, who.account_id, who.canonical_user_id}, action, "", policy_context(c, b, obj)};
     std::string key = obj ? obj->key : c.key;
-    std::string resource = on_object || !key.empty() ? "arn:aws:s3:::" + b.name + "/" + key : "arn:aws:s3:::" + b.name;
-    policy = evaluate_policy(*text, pc, action, resource);
+    pr.resource = on_object || !key.empty() ? "arn:aws:s3:::" + b.name + "/" + key : "arn:aws:s3:::" + b.name;
+    policy = evaluate_policy(*text, pr);
     // RestrictPublicBuckets: a public policy only serves the bucket owner's account.
     if (policy == Effect::kAllow && pab.restrict_public_buckets && !same_account && policy_is_public(*text))
       policy = Effect::kNone;
   }
+  // The bucket owner's account may always read, replace and delete the policy, whatever it denies
+  // (https://docs.aws.amazon.com/AmazonS3/latest/API/API_PutBucketPolicy.html).
+  std::string_view act = action;
+  if (policy == Effect::kDeny && same_account &&
+      (act == "s3:GetBucketPolicy" || act == "s3:PutBucketPolicy" || act == "s3:DeleteBucketPolicy"))
+    policy = Effect::kNone;
   if (policy == Effect::kDeny) return false;
   bool enforced = ownership_of(b) == Ownership::kBucketOwnerEnforced;
   if (same_account) {

@@ -74,13 +74,36 @@ bool principal_matches(const json& p, const PolicyCaller& who) {
   return false;
 }
 
-bool any_match(const json& st, const char* field, const char* not_field, std::string_view value, bool ignore_case) {
+// Action/NotAction, Resource/NotResource. ctx (resources of 2012-10-17 policies): patterns hold
+// policy variables; one whose variable is absent matches nothing.
+bool any_match(const json& st, const char* field, const char* not_field, std::string_view value, bool ignore_case,
+               const PolicyContext* ctx = nullptr) {
   const char* name = st.contains(field) ? field : not_field;
   auto list = strings(st.value(name, json()));
   if (!list) return false;
   bool hit = false;
-  for (auto& p : *list) hit = hit || wildcard_match(p, value, ignore_case);
+  for (auto& p : *list) {
+    if (ctx && p.find("${") != std::string::npos) {
+      auto s = substitute_variables(p, *ctx);
+      hit = hit || (s && wildcard_match(*s, value, ignore_case));
+    } else {
+      hit = hit || wildcard_match(p, value, ignore_case);
+    }
+  }
   return name == field ? hit : !hit;
+}
+
+// Whether a Resource pattern can name this bucket or its objects: its bucket part matches the
+// name as a pattern (arn:aws:s3:::*, arn:aws:s3:::logs-*/...), or holds a policy variable.
+bool names_bucket(const std::string& r, const std::string& bucket) {
+  if (r == "*") return true;
+  const std::string arn = "arn:aws:s3:::";
+  if (!starts_with(r, arn)) return wildcard_match(r, arn + bucket, false) || wildcard_match(r, arn + bucket + "/x", false);
+  std::string rest = r.substr(arn.size());
+  std::string part = rest.substr(0, rest.find('/'));
+  if (part.find("${") != std::string::npos) return true;
+  // "arn:aws:s3:::b*" without a slash may also cover b's objects.
+  return wildcard_match(part, bucket, false) || wildcard_match(rest, bucket + "/", false);
 }
 
 std::optional<std::string> statement_error(const json& st, const std::string& bucket) {
@@ -105,10 +128,17 @@ std::optional<std::string> statement_error(const json& st, const std::string& bu
   const char* rf = st.contains("Resource") ? "Resource" : "NotResource";
   auto resources = strings(st.value(rf, json()));
   if (!resources) return "Missing required field Resource";
+  // A statement must apply to this bucket (AWS: "Policy has invalid resource"); beside such a
+  // resource it may name other buckets (they never match here).
+  bool ours = false;
   for (auto& r : *resources) {
-    // Every resource must lie in this bucket (AWS: "Policy has invalid resource").
-    std::string base = "arn:aws:s3:::" + bucket;
-    if (r != base && !starts_with(r, base + "/") && r != "*") return "Policy has invalid resource";
+    if (r != "*" && !starts_with(r, "arn:aws:s3:::") && !starts_with(r, "arn:aws:s3:*:"))
+      return "Policy has invalid resource";
+    ours = ours || names_bucket(r, bucket);
+  }
+  if (!ours) return "Policy has invalid resource";
+  if (st.contains("Condition")) {
+    if (auto e = condition_error(st["Condition"])) return e;
   }
   return std::nullopt;
 }
@@ -152,22 +182,29 @@ std::optional<std::string> policy_error(std::string_view text, const std::string
   return std::nullopt;
 }
 
-Effect evaluate_policy(std::string_view text, const PolicyCaller& who, std::string_view action,
-                       std::string_view resource) {
+Effect evaluate_policy(std::string_view text, const PolicyRequest& req) {
   json doc = json::parse(text, nullptr, false);
   if (!doc.is_object()) return Effect::kNone;
+  // Policy variables exist in the 2012-10-17 language only; in older policies ${...} is literal.
+  bool variables = doc.value("Version", "") == "2012-10-17";
   Effect out = Effect::kNone;
   for (auto& st : statements(doc)) {
-    if (!st.is_object() || st.contains("Condition")) continue;
-    bool principal = st.contains("Principal") ? principal_matches(st["Principal"], who)
-                                              : !principal_matches(st.value("NotPrincipal", json()), who);
-    if (!principal || !any_match(st, "Action", "NotAction", action, true) ||
-        !any_match(st, "Resource", "NotResource", resource, false))
+    if (!st.is_object()) continue;
+    bool principal = st.contains("Principal") ? principal_matches(st["Principal"], req.who)
+                                              : !principal_matches(st.value("NotPrincipal", json()), req.who);
+    if (!principal || !any_match(st, "Action", "NotAction", req.action, true) ||
+        !any_match(st, "Resource", "NotResource", req.resource, false, variables ? &req.keys : nullptr))
       continue;
+    if (st.contains("Condition") && !conditions_hold(st["Condition"], req.keys, variables)) continue;
     if (st.value("Effect", "") == "Deny") return Effect::kDeny;
     out = Effect::kAllow;
   }
   return out;
+}
+
+Effect evaluate_policy(std::string_view text, const PolicyCaller& who, std::string_view action,
+                       std::string_view resource) {
+  return evaluate_policy(text, PolicyRequest{who, std::string(action), std::string(resource), {}});
 }
 
 bool policy_is_public(std::string_view text) {

@@ -1,13 +1,16 @@
 // Bucket policies as pure code: validation of the JSON document and evaluation of one request
-// (principal, action, resource) against it. Unit tested in tests/unit/s3_policy_test.cc.
-// Supported: Effect Allow/Deny; Principal "*", {"AWS": "*" | account id | arn:aws:iam::<id>:...},
-// {"CanonicalUser": id}; Action/NotAction with * and ? wildcards; Resource/NotResource ARNs with
-// wildcards. Statements carrying a Condition are kept but never match (localaws does not evaluate
-// condition keys), which makes them neither grant nor deny.
+// (principal, action, resource, condition keys) against it. Unit tested in
+// tests/unit/s3_acl_test.cc and, as a table of cases, tests/unit/s3_policy_conditions_test.cc.
+// Supported: Effect Allow/Deny; Principal/NotPrincipal "*", {"AWS": "*" | account id |
+// arn:aws:iam::<id>:...}, {"CanonicalUser": id}; Action/NotAction with * and ? wildcards;
+// Resource/NotResource ARNs with wildcards and policy variables (Version 2012-10-17); Condition
+// with every operator and the keys of s3/policy_conditions.h.
 #pragma once
 #include <optional>
 #include <string>
 #include <string_view>
+
+#include "s3/policy_conditions.h"
 
 namespace localaws::s3 {
 
@@ -22,7 +25,17 @@ struct PolicyCaller {
   std::string canonical_id;
 };
 
+// One request as a policy sees it.
+struct PolicyRequest {
+  PolicyCaller who;
+  std::string action;    // s3:GetObject
+  std::string resource;  // arn:aws:s3:::bucket or arn:aws:s3:::bucket/key
+  PolicyContext keys;    // condition keys (aws:SourceIp, s3:prefix ...)
+};
+
 // The combined effect of the statements that match: any matching Deny wins, then any Allow.
+Effect evaluate_policy(std::string_view text, const PolicyRequest& req);
+// The same for a request without condition keys.
 Effect evaluate_policy(std::string_view text, const PolicyCaller& who, std::string_view action,
                        std::string_view resource);
 

@@ -12,6 +12,7 @@
 #include "s3/handlers.h"
 #include "s3/access_log.h"
 #include "s3/lifecycle_sweep.h"
+#include "s3/policy_request.h"
 #include "s3/website.h"
 #include "server/runtime.h"
 
@@ -154,6 +155,7 @@ class S3Service : public Service {
         if (c.who.anonymous) throw S3Error("AccessDenied");
         throw S3Error("NoSuchBucket").with("BucketName", c.bucket);
       }
+      check_expected_owners(c);  // x-amz-expected-bucket-owner (s3/policy_request.h)
     }
     if (!c.key.empty()) check_key(c.key);
     if (row.load == Load::kObject) load_object(c);
