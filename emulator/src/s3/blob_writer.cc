@@ -37,6 +37,11 @@ void HashingWriter::encrypt_with(const Encryption& e) {
   cipher_ = std::make_unique<AesCtr>(e.key, e.nonce);
 }
 
+void HashingWriter::set_algo(Algo algo) {
+  cs_.reset();
+  if (algo != Algo::kNone) cs_.emplace(algo);
+}
+
 void HashingWriter::copy_from(const http::OpenFile& from, uint64_t offset, uint64_t length) {
   std::string buf(static_cast<size_t>(std::min<uint64_t>(1 << 20, std::max<uint64_t>(length, 1))), '\0');
   uint64_t done = 0;

@@ -42,6 +42,9 @@ class HashingWriter {
   // SSE-C: from now on the bytes are stored encrypted with key and nonce (the keystream starts at
   // the next byte); digests stay those of the plaintext. Calling it again starts a new segment.
   void encrypt_with(const Encryption& e);
+  // Chooses (or replaces) the checksum computed; only before the first byte (POST Object reads
+  // the x-amz-checksum-* fields that precede the file).
+  void set_algo(Algo algo);
   Fail fail() const { return fail_; }
   uint64_t size() const { return writer_->size(); }
   // The raw MD5 and base64 checksum so far are final after this; the blob is committed.

@@ -57,15 +57,39 @@ void list_buckets(Ctx& c) {
           .with("ArgumentValue", *m);
     max = *v;
   }
-  std::string prefix = c.req.query_param("prefix") ? *c.req.query_param("prefix") : "";
+  std::string prefix = param_or(c, "prefix"), region = param_or(c, "bucket-region");
   std::string after;
   const std::string* token = c.req.query_param("continuation-token");
-  if (token) {
-    if (!base64_decode(*token, after)) throw S3Error("InvalidArgument", "The continuation token provided is incorrect");
+  // The token is the base64 of the last name listed: one that decodes to nothing, or to a name
+  // outside the prefix, is not one S3 gave out.
+  if (token && (token->empty() || !base64_decode(*token, after) || after.empty() || !starts_with(after, prefix)))
+    throw S3Error("InvalidArgument", "The continuation token provided is incorrect")
+        .with("ArgumentName", "continuation-token")
+        .with("ArgumentValue", *token);
+  if (c.req.query_param("bucket-region") && !plausible_region(region))
+    throw S3Error("InvalidArgument", "Invalid bucket-region: " + region)
+        .with("ArgumentName", "bucket-region")
+        .with("ArgumentValue", region);
+  // bucket-region filters the listing: read on from the seek position until a page is full (and
+  // truncated only when another bucket of the region follows).
+  std::vector<Bucket> buckets;
+  bool truncated = false;
+  for (;;) {
+    auto batch = c.store().list_buckets(c.who.account_id, prefix, after, max + 1);
+    for (auto& b : batch) {
+      if (!region.empty() && b.region != region) {
+        after = b.name;
+        continue;
+      }
+      if (buckets.size() == max) {
+        truncated = true;
+        break;
+      }
+      after = b.name;
+      buckets.push_back(std::move(b));
+    }
+    if (truncated || batch.size() <= max) break;
   }
-  auto buckets = c.store().list_buckets(c.who.account_id, prefix, after, max + 1);
-  bool truncated = buckets.size() > max;
-  if (truncated) buckets.resize(max);
 
   XmlDoc doc("ListAllMyBucketsResult");
   add_owner(doc.root, owner_of(c.who));

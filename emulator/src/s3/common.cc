@@ -67,6 +67,7 @@ void raise(St st, const Ctx& c) {
     case St::kIsMarker:
       throw S3Error("MethodNotAllowed").with("Method", c.req.method).with("ResourceType", "DeleteMarker");
     case St::kInvalidState: throw S3Error("InvalidBucketState");
+    case St::kConflict: throw S3Error("ConditionalRequestConflict");
   }
 }
 

@@ -80,6 +80,7 @@ void copy_object(Ctx& c) {
   NewLock lock = new_object_lock(c);
   NewSse sse = new_object_sse(c);  // the destination's: the source's encryption is not copied
   CopySource src = open_copy_source(c);
+  WriteCond cond = write_cond(c);  // If-Match / If-None-Match on the destination, as PutObject
   // Copying a version over its key (restoring it) is a change; the current version onto itself is not.
   bool same = src.obj.bucket == c.bucket && src.obj.key == c.key && !src.by_version;
   if (same && !replace_meta && !c.req.has_header("x-amz-storage-class") && !algo && !sse.named)
@@ -111,7 +112,7 @@ void copy_object(Ctx& c) {
   std::string etag = new_etag(meta, r.md5);
   Object o{c.bucket, c.key, r.size, etag, c.now_ms, r.blob_id, access.owner, std::move(meta)};
   lock.apply(o);
-  raise(c.store().put_object(o, {}), c);
+  raise(c.store().put_object(o, cond), c);
   if (src.versioned) c.res.set_header("x-amz-copy-source-version-id", src.obj.version_id);
   version_header(c, o, c.res);
   sse_headers(o.meta, c.res, true);

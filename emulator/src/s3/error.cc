@@ -105,6 +105,8 @@ const std::map<std::string, Entry>& table() {
       {"NotImplemented", {501, "A header you provided implies functionality that is not implemented"}},
       {"NotModified", {304, "Not Modified"}},
       {"PreconditionFailed", {412, "At least one of the pre-conditions you specified did not hold"}},
+      {"ConditionalRequestConflict",
+       {409, "The conditional request cannot succeed due to a conflicting operation against this resource."}},
       {"RequestTimeTooSkewed", {403, "The difference between the request time and the current time is too large."}},
       {"SignatureDoesNotMatch",
        {403, "The request signature we calculated does not match the signature you provided. Check your key and "

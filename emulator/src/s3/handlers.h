@@ -127,6 +127,9 @@ void get_object_legal_hold(Ctx& c);
 void put_object_legal_hold(Ctx& c);
 // put.cc
 void put_object(Ctx& c);
+// If-Match / If-None-Match of PutObject and CompleteMultipartUpload, validated (501 for the forms
+// S3 does not take), with the current version as the request first sees it.
+WriteCond write_cond(const Ctx& c);
 // bucket_cors.cc
 void get_bucket_cors(Ctx& c);
 void put_bucket_cors(Ctx& c);

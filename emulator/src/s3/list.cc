@@ -37,7 +37,8 @@ void list_objects(Ctx& c, bool v2) {
   if (token) {
     if (token->empty() || !base64_decode(*token, q.lower))
       throw S3Error("InvalidArgument", "The continuation token provided is incorrect")
-          .with("ArgumentName", "continuation-token");
+          .with("ArgumentName", "continuation-token")
+          .with("ArgumentValue", *token);
   } else {
     q.lower = lower_after(v2 ? start_after : marker, prefix, delimiter);
   }

@@ -53,6 +53,35 @@ std::optional<Algo> upload_algo(const Upload& u) {
   if (u.meta.checksum_algo.empty()) return std::nullopt;
   return parse_algo(u.meta.checksum_algo);
 }
+
+// The object checksum a CompleteMultipartUpload claims (x-amz-checksum-<algo>), checked against
+// the upload's algorithm and type (x-amz-checksum-type).
+struct CompleteChecksum {
+  std::string value;  // as sent; empty when none
+};
+
+CompleteChecksum complete_checksum(const http::Request& req, const Upload& u, std::optional<Algo> algo) {
+  CompleteChecksum out;
+  if (auto* t = req.header("x-amz-checksum-type")) {
+    std::string want = algo ? u.meta.checksum_type : "FULL_OBJECT";
+    if (trim(*t) != "FULL_OBJECT" && trim(*t) != "COMPOSITE")
+      throw S3Error("InvalidRequest", "Value for x-amz-checksum-type header is invalid.");
+    if (trim(*t) != want)
+      throw S3Error("InvalidRequest", "The upload was created using the " + want + " checksum mode. The complete "
+                                      "request must use the same checksum mode.");
+  }
+  for (Algo a : kAllAlgos) {
+    auto* v = req.header(algo_header(a));
+    if (!v) continue;
+    Algo expected = algo.value_or(Algo::kCrc64Nvme);
+    if (a != expected)
+      throw S3Error("InvalidRequest", std::string("Checksum Type mismatch occurred, expected checksum Type: ") +
+                                          to_lower(algo_name(expected)) + ", actual checksum Type: " +
+                                          to_lower(algo_name(a)));
+    out.value = trim(*v);
+  }
+  return out;
+}
 }  // namespace
 
 void create_multipart_upload(Ctx& c) {
@@ -68,15 +97,14 @@ void create_multipart_upload(Ctx& c) {
   if (auto* a = c.req.header("x-amz-checksum-algorithm")) {
     auto algo = parse_algo(*a);
     if (!algo) throw S3Error("InvalidRequest", "Checksum algorithm provided is unsupported. Please try again with any of the valid types: [CRC32, CRC32C, CRC64NVME, SHA1, SHA256]");
-    std::string type = c.req.header_or("x-amz-checksum-type", *algo == Algo::kCrc64Nvme ? "FULL_OBJECT" : "COMPOSITE");
-    if (type != "FULL_OBJECT" && type != "COMPOSITE")
-      throw S3Error("InvalidRequest", "Value for x-amz-checksum-type header is invalid.");
-    bool crc = *algo == Algo::kCrc32 || *algo == Algo::kCrc32c || *algo == Algo::kCrc64Nvme;
-    if ((type == "FULL_OBJECT" && !crc) || (type == "COMPOSITE" && *algo == Algo::kCrc64Nvme))
-      throw S3Error("InvalidRequest", std::string("The ") + type + " checksum type cannot be used with the " +
-                                          to_lower(algo_name(*algo)) + " checksum algorithm.");
+    std::string type = c.req.header_or("x-amz-checksum-type", default_checksum_type(*algo));
+    if (std::string why = checksum_type_error(*algo, type); !why.empty()) throw S3Error("InvalidRequest", why);
     u.meta.checksum_algo = algo_name(*algo);
     u.meta.checksum_type = type;
+  } else if (c.req.header("x-amz-checksum-type")) {
+    // Without an algorithm the completed object gets S3's default CRC64NVME (FULL_OBJECT).
+    throw S3Error("InvalidRequest", "The x-amz-checksum-type header can only be used with the x-amz-checksum-algorithm "
+                                    "header.");
   }
   NewSse sse = new_object_sse(c);
   sse.apply(u.meta);  // SSE-C: the upload's nonce, from which each part's is derived
@@ -140,7 +168,7 @@ void upload_part(Ctx& c, bool copy) {
       length = *b - *a + 1;
     }
     if (length > kMaxPutSize) throw S3Error("EntityTooLarge").with("MaxSizeAllowed", std::to_string(kMaxPutSize));
-    r = copy_bytes(c, *src.file, offset, length, algo.value_or(Algo::kNone), enc ? &*enc : nullptr);
+    r = copy_bytes(c, *src.file, offset, length, algo.value_or(Algo::kCrc64Nvme), enc ? &*enc : nullptr);
   } else {
     if (!u.lock_mode.empty() || has_default_retention(*c.bkt)) require_integrity(c, "Put Part");
     ChecksumRequest want = checksum_request(c.req);
@@ -148,7 +176,12 @@ void upload_part(Ctx& c, bool copy) {
       throw S3Error("InvalidRequest", std::string("Checksum Type mismatch occurred, expected checksum Type: ") +
                                           to_lower(algo_name(*algo)) + ", actual checksum Type: " +
                                           to_lower(algo_name(want.algo)));
-    if (algo && want.algo == Algo::kNone) want.algo = *algo;  // computed for the composite checksum
+    if (algo && want.algo == Algo::kNone && u.meta.checksum_type == "COMPOSITE")
+      throw S3Error("InvalidRequest", std::string("Checksum Type mismatch occurred, expected checksum Type: ") +
+                                          to_lower(algo_name(*algo)) + ", actual checksum Type: null");
+    // Computed when the client sent none: the upload's (FULL_OBJECT, combined at completion) or,
+    // for an upload without an algorithm, S3's default CRC64NVME.
+    if (want.algo == Algo::kNone) want.algo = algo.value_or(Algo::kCrc64Nvme);
     r = receive_body(c, kMaxPutSize, want, enc ? &*enc : nullptr);
   }
   // ---- checks end; the part row switches here ----
@@ -164,7 +197,7 @@ void upload_part(Ctx& c, bool copy) {
     reply_xml(c, doc);
   } else {
     c.res.set_header("ETag", p.etag);
-    if (algo || r.algo != Algo::kNone) c.res.set_header(algo_header(r.algo), r.checksum);
+    if (r.algo != Algo::kNone) c.res.set_header(algo_header(r.algo), r.checksum);
   }
 }
 
@@ -173,10 +206,60 @@ void upload_part(Ctx& c, bool copy) {
 void upload_part(Ctx& c) { upload_part(c, false); }
 void upload_part_copy(Ctx& c) { upload_part(c, true); }
 
+namespace {
+// The part list a CompleteMultipartUpload body names ("n:etag," each), to tell a repeated
+// completion from a different one.
+std::string parts_signature(pugi::xml_node root) {
+  std::string sig;
+  for (auto p : root.children("Part")) {
+    sig += trim(child_text(p, "PartNumber").value_or("")) + ":" + strip_quotes(child_text(p, "ETag").value_or("")) + ",";
+  }
+  return sig;
+}
+
+void reply_completed(Ctx& c, const Object& o) {
+  version_header(c, o, c.res);
+  expiration_header(*c.bkt, o, c.res);  // lifecycle.h
+  sse_headers(o.meta, c.res, false, false);
+  XmlDoc out("CompleteMultipartUploadResult");
+  std::string host = c.req.header_or("host", "localhost");
+  out.root.add("Location", "http://" + host + "/" + uri_encode(c.bucket) + "/" + uri_encode(c.key, true))
+      .add("Bucket", c.bucket)
+      .add("Key", c.key)
+      .add("ETag", o.etag);
+  if (!o.meta.checksum_algo.empty()) {
+    out.root.add("Checksum" + o.meta.checksum_algo, o.meta.checksum_value).add("ChecksumType", o.meta.checksum_type);
+  }
+  reply_xml(c, out);
+}
+
+// The upload is gone: completed with these same parts, S3 answers what the completion answered
+// (same ETag, version id); anything else is NoSuchUpload.
+void reply_repeated(Ctx& c, const std::string* read_body) {
+  auto done = c.store().completed_upload(c.bucket, c.key, upload_id_param(c));
+  if (!done) throw S3Error("NoSuchUpload").with("UploadId", upload_id_param(c));
+  std::string body = read_body ? *read_body : read_small_body(c, 4 * 1024 * 1024);
+  pugi::xml_document doc;
+  if (!parse_xml(body, doc) || std::string(doc.document_element().name()) != "CompleteMultipartUpload")
+    throw S3Error("MalformedXML");
+  if (parts_signature(doc.document_element()) != done->parts)
+    throw S3Error("NoSuchUpload").with("UploadId", upload_id_param(c));
+  reply_completed(c, done->obj);
+}
+}  // namespace
+
 void complete_multipart_upload(Ctx& c) {
-  Upload u = require_upload(c);
+  auto found = c.store().upload(c.bucket, c.key, upload_id_param(c));
+  if (!found) return reply_repeated(c, nullptr);
+  Upload u = std::move(*found);
   auto algo = upload_algo(u);
   std::string body = read_small_body(c, 4 * 1024 * 1024);
+  // Completed or aborted by another request while this one's body arrived: a conditional
+  // completion lost the race (S3: 409), a plain one answers as a repeated completion.
+  if (!c.store().upload(c.bucket, c.key, u.id)) {
+    if (c.req.has_header("if-none-match") || c.req.has_header("if-match")) throw S3Error("ConditionalRequestConflict");
+    return reply_repeated(c, &body);
+  }
   pugi::xml_document doc;
   if (!parse_xml(body, doc) || std::string(doc.document_element().name()) != "CompleteMultipartUpload")
     throw S3Error("MalformedXML");
@@ -194,6 +277,14 @@ void complete_multipart_upload(Ctx& c) {
     wanted.push_back({static_cast<int>(*n), strip_quotes(*e), cs});
   }
   if (wanted.empty()) throw S3Error("MalformedXML");
+  bool composite_type = algo && u.meta.checksum_type == "COMPOSITE";
+  for (auto& w : wanted) {
+    if (composite_type && w.checksum.empty())
+      throw S3Error("InvalidRequest", "The upload was created using a " + to_lower(algo_name(*algo)) +
+                                          " checksum. The complete request must include the checksum for each part. "
+                                          "It was missing for part " + std::to_string(w.number) + " in the request.");
+  }
+  CompleteChecksum claimed = complete_checksum(c.req, u, algo);
   for (size_t i = 1; i < wanted.size(); i++) {
     if (wanted[i].number <= wanted[i - 1].number) throw S3Error("InvalidPartOrder").with("UploadId", u.id);
   }
@@ -220,20 +311,43 @@ void complete_multipart_upload(Ctx& c) {
     if (!f) throw S3Error("InvalidPart").with("UploadId", u.id).with("PartNumber", std::to_string(p.number));
     files.push_back(std::move(f));
   }
-  // SSE-C parts stay as they were encrypted (one segment each); only a full-object checksum needs
-  // the plaintext, and so the key (as AWS asks for it then).
+  // The object's checksum from the parts' (composite: a digest of theirs; full object: their CRCs
+  // combined). An upload without an algorithm gets CRC64NVME: combined when every part has one,
+  // else computed while the parts are concatenated.
+  Algo obj_algo = algo.value_or(Algo::kCrc64Nvme);
+  std::string obj_type = algo ? u.meta.checksum_type : "FULL_OBJECT";
+  std::string obj_checksum;
+  bool stream = false;
+  if (obj_type == "COMPOSITE") {
+    Checksummer digest(obj_algo);
+    for (auto& p : chosen) {
+      std::string raw;
+      base64_decode(p.checksum, raw);
+      digest.update(raw.data(), raw.size());
+    }
+    obj_checksum = base64_encode(digest.final()) + "-" + std::to_string(chosen.size());
+  } else {
+    std::string full;
+    for (size_t i = 0; i < chosen.size() && !stream; i++) {
+      std::string raw;
+      if (!base64_decode(chosen[i].checksum, raw) || raw.size() != algo_raw_size(obj_algo)) stream = true;
+      else full = i == 0 ? raw : crc_combine(obj_algo, full, raw, chosen[i].size);
+    }
+    if (!stream) obj_checksum = base64_encode(full);
+  }
+  if (!claimed.value.empty() && !stream && claimed.value != obj_checksum &&
+      claimed.value != obj_checksum.substr(0, obj_checksum.find('-')))
+    throw S3Error("BadDigest", "The " + to_lower(algo_name(obj_algo)) +
+                                   " you specified did not match the calculated checksum.");
+  // SSE-C parts stay as they were encrypted (one segment each). AWS asks for the key for a
+  // full-object checksum; the plaintext is read only for a default checksum the parts lack.
   bool ssec = !u.meta.ssec_key_md5.empty();
   auto key = upload_key(c.req, u, ssec && algo && u.meta.checksum_type == "FULL_OBJECT");
-  WriteCond cond;
-  if (auto* inm = c.req.header("if-none-match")) cond.if_none_match_star = trim(*inm) == "*";
-  if (auto* im = c.req.header("if-match")) cond.if_match = trim(*im);
+  if (ssec && stream && !key) stream = false;  // no key, no plaintext: the object gets no checksum
+  WriteCond cond = write_cond(c);  // put.cc
   // ---- checks end; the parts are concatenated into one blob and the row switched ----
-  std::optional<Algo> full_algo;
-  if (algo && u.meta.checksum_type == "FULL_OBJECT") full_algo = *algo;
-  HashingWriter writer(c.env.blobs, UINT64_MAX, full_algo.value_or(Algo::kNone), false);
+  HashingWriter writer(c.env.blobs, UINT64_MAX, stream ? obj_algo : Algo::kNone, false);
   Digest etag_md5(Digest::Kind::kMd5);
-  std::optional<Checksummer> composite;
-  if (algo && u.meta.checksum_type == "COMPOSITE") composite.emplace(*algo);
   ObjectMeta meta = u.meta;
   std::string nonces;
   for (size_t i = 0; i < chosen.size(); i++) {
@@ -241,15 +355,10 @@ void complete_multipart_upload(Ctx& c) {
     std::string hex = strip_quotes(chosen[i].etag);
     for (size_t k = 0; k + 1 < hex.size(); k += 2) raw_md5.push_back(static_cast<char>(std::stoi(hex.substr(k, 2), nullptr, 16)));
     etag_md5.update(raw_md5);
-    if (composite) {
-      std::string raw;
-      base64_decode(chosen[i].checksum, raw);
-      composite->update(raw.data(), raw.size());
-    }
     if (ssec) {
       std::string nonce = part_nonce(u, chosen[i].etag);
       nonces += nonce;
-      if (key) {  // decrypted for the checksum, encrypted again with the same keystream
+      if (stream) {  // decrypted for the checksum, encrypted again with the same keystream
         writer.encrypt_with({key->key, nonce});
         writer.copy_from(DecryptingFile(files[i], key->key, {{0, nonce}}), 0, chosen[i].size);
       } else {
@@ -262,9 +371,21 @@ void complete_multipart_upload(Ctx& c) {
   }
   if (ssec) meta.ssec_nonce = encode_nonces(nonces);
   std::string n = std::to_string(chosen.size());
+  if (stream) {
+    obj_checksum = writer.digests().checksum;
+    if (!claimed.value.empty() && claimed.value != obj_checksum)
+      throw S3Error("BadDigest", "The " + to_lower(algo_name(obj_algo)) +
+                                     " you specified did not match the calculated checksum.");
+  }
   Received r = writer.commit();
-  if (full_algo) meta.checksum_value = r.checksum;
-  if (composite) meta.checksum_value = base64_encode(composite->final()) + "-" + n;
+  if (!obj_checksum.empty()) {
+    meta.checksum_algo = algo_name(obj_algo);
+    meta.checksum_value = obj_checksum;
+    meta.checksum_type = obj_type;
+  } else {
+    meta.checksum_algo.clear();
+    meta.checksum_type.clear();
+  }
   uint64_t size = 0;
   for (auto& p : chosen) size += p.size;
   Object o{c.bucket, c.key, size, "\"" + to_hex(etag_md5.final()) + "-" + n + "\"", c.now_ms, r.blob_id,
@@ -277,20 +398,10 @@ void complete_multipart_upload(Ctx& c) {
     lock.until_ms = d.until_ms;
   }
   lock.apply(o);
-  raise(c.store().complete_upload(u.id, o, cond), c);
-  version_header(c, o, c.res);
-  expiration_header(*c.bkt, o, c.res);  // lifecycle.h
-  sse_headers(o.meta, c.res, false, false);
-  XmlDoc out("CompleteMultipartUploadResult");
-  std::string host = c.req.header_or("host", "localhost");
-  out.root.add("Location", "http://" + host + "/" + uri_encode(c.bucket) + "/" + uri_encode(c.key, true))
-      .add("Bucket", c.bucket)
-      .add("Key", c.key)
-      .add("ETag", o.etag);
-  if (!o.meta.checksum_algo.empty()) {
-    out.root.add("Checksum" + o.meta.checksum_algo, o.meta.checksum_value).add("ChecksumType", o.meta.checksum_type);
-  }
-  reply_xml(c, out);
+  St st = c.store().complete_upload(u.id, o, cond, parts_signature(doc.document_element()));
+  if (st == St::kNoSuchUpload) return reply_repeated(c, &body);  // completed meanwhile by another request
+  raise(st, c);
+  reply_completed(c, o);
 }
 
 void abort_multipart_upload(Ctx& c) {
@@ -326,7 +437,11 @@ void list_parts(Ctx& c) {
     auto e = r.child("Part");
     e.add("PartNumber", static_cast<uint64_t>(p.number)).add("LastModified", iso8601_ms(p.last_modified_ms));
     e.add("ETag", p.etag).add("Size", p.size);
-    if (!p.checksum.empty()) e.add("Checksum" + u.meta.checksum_algo, p.checksum);
+    if (!u.meta.checksum_algo.empty()) {
+      if (!p.checksum.empty()) e.add("Checksum" + u.meta.checksum_algo, p.checksum);
+    } else if (p.checksum.size() == 12) {  // base64 of 8 bytes: S3's default CRC64NVME of the part
+      e.add(algo_xml(Algo::kCrc64Nvme), p.checksum);
+    }
   }
   reply_xml(c, doc);
 }

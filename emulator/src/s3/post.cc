@@ -151,13 +151,52 @@ void start_sse(Ctx& c, const std::vector<std::pair<std::string, std::string>>& f
   nonce = sse.apply(scratch);
   if (sse.ssec) writer.encrypt_with({sse.ssec->key, nonce});
 }
+// The form's x-amz-checksum-algorithm / x-amz-checksum-<algo> fields (before the file, like the
+// SSE ones): the checksum the file is stored with, and the value it must have. Without them the
+// object gets S3's default CRC64NVME.
+struct FormChecksum {
+  Algo algo = Algo::kCrc64Nvme;
+  std::string expected;  // base64; empty = computed only
+};
+
+FormChecksum form_checksum(const std::vector<std::pair<std::string, std::string>>& fields) {
+  FormChecksum out;
+  std::optional<Algo> named, valued;
+  for (auto& [k, v] : fields) {
+    std::string name = to_lower(k);
+    if (!starts_with(name, "x-amz-checksum-")) continue;
+    if (name == "x-amz-checksum-algorithm") {
+      named = parse_algo(trim(v));
+      if (!named)
+        throw S3Error("InvalidRequest", "Checksum algorithm provided is unsupported. Please try again with any of the "
+                                        "valid types: [CRC32, CRC32C, CRC64NVME, SHA1, SHA256]");
+      continue;
+    }
+    auto a = parse_algo(name.substr(15));
+    if (!a) continue;
+    if (valued)
+      throw S3Error("InvalidRequest",
+                    "Expecting a single x-amz-checksum- header. Multiple checksum Types are not allowed.");
+    std::string raw;
+    if (!base64_decode(trim(v), raw) || raw.size() != algo_raw_size(*a))
+      throw S3Error("InvalidRequest", "Value for " + algo_header(*a) + " header is invalid.");
+    valued = a;
+    out.expected = trim(v);
+  }
+  if (named && valued && *named != *valued)
+    throw S3Error("InvalidRequest", "Value for x-amz-checksum-algorithm header is invalid.");
+  if (valued) out.algo = *valued;
+  else if (named) out.algo = *named;
+  return out;
+}
 }  // namespace
 
 void post_object(Ctx& c) {
   std::string boundary = form_boundary(c.req.header_or("content-type"));
   if (boundary.empty())
     throw S3Error("PreconditionFailed").with("Condition", "Bucket POST must be of the enclosure-type multipart/form-data");
-  HashingWriter writer(c.env.blobs, kMaxPutSize, Algo::kNone);
+  HashingWriter writer(c.env.blobs, kMaxPutSize, Algo::kCrc64Nvme);
+  FormChecksum checksum;
   Form form;
   // The x-amz-server-side-encryption* fields (before the file, as S3 requires) choose the
   // encryption before the first byte is stored: SSE-C encrypts the file as it arrives.
@@ -167,6 +206,8 @@ void post_object(Ctx& c) {
   FormReader reader(boundary, {[&](const std::string& filename, const std::string&) {
                                  form.filename = filename;
                                  try {
+                                   checksum = form_checksum(reader.fields());
+                                   writer.set_algo(checksum.algo);
                                    start_sse(c, reader.fields(), sse, sse_nonce, writer);
                                  } catch (...) {
                                    sse_error = std::current_exception();
@@ -224,9 +265,17 @@ void post_object(Ctx& c) {
   meta.acl = access.acl;
   sse.apply(meta);
   if (sse.ssec) meta.ssec_nonce = encode_nonces(sse_nonce);  // the nonce the file was encrypted with
+  if (!checksum.expected.empty() && writer.digests().checksum != checksum.expected)
+    throw S3Error("BadDigest", std::string("The ") + algo_name(checksum.algo) +
+                                   " you specified did not match the calculated checksum.");
   Received r = writer.commit();
   // ---- checks end; the row switches here ----
   std::string etag = new_etag(meta, r.md5);
+  if (r.algo != Algo::kNone) {
+    meta.checksum_algo = algo_name(r.algo);
+    meta.checksum_value = r.checksum;
+    meta.checksum_type = "FULL_OBJECT";
+  }
   Object o{c.bucket, key, r.size, etag, c.now_ms, r.blob_id, access.owner, std::move(meta)};
   lock.apply(o);
   raise(c.store().put_object(o, {}), c);

@@ -7,25 +7,36 @@
 
 namespace localaws::s3 {
 
-namespace {
-WriteCond write_cond(const http::Request& req) {
+// If-None-Match takes only "*"; the two headers together are refused as S3 refuses them (501).
+WriteCond write_cond(const Ctx& c) {
   WriteCond w;
-  if (auto* inm = req.header("if-none-match")) {
+  auto* inm = c.req.header("if-none-match");
+  auto* im = c.req.header("if-match");
+  if (inm && im) throw S3Error("NotImplemented").with("Header", "If-Match,If-None-Match");
+  if (inm) {
     if (trim(*inm) != "*") throw S3Error("NotImplemented").with("Header", "If-None-Match");
     w.if_none_match_star = true;
   }
-  if (auto* im = req.header("if-match")) w.if_match = trim(*im);
+  if (im) w.if_match = trim(*im);
+  if (w.any()) {
+    // What the condition sees now; a different version at commit means another write raced this one.
+    auto cur = c.store().object(c.bucket, c.key);
+    w.seen = true;
+    if (cur) w.seen_seq = cur->seq;
+    // Comparing ETags reads the object: S3 wants s3:GetObject besides s3:PutObject then.
+    if (im && !authorize(c, Op::kGetObject, &*c.bkt, cur ? &*cur : nullptr, false)) throw S3Error("AccessDenied");
+  }
   return w;
 }
-}  // namespace
 
 void put_object(Ctx& c) {
   ObjectMeta meta = meta_from_headers(c.req);
   NewObjectAccess access = new_object_access(c);
   meta.acl = access.acl;
-  WriteCond cond = write_cond(c.req);
+  WriteCond cond = write_cond(c);
   NewLock lock = new_object_lock(c);
   ChecksumRequest want = checksum_request(c.req);
+  if (want.algo == Algo::kNone) want.algo = Algo::kCrc64Nvme;  // what S3 adds to every new object since 2025
   NewSse sse = new_object_sse(c);
   std::string nonce = sse.apply(meta);
   std::optional<Encryption> enc;

@@ -51,6 +51,12 @@ const std::vector<std::string> kSchema = {
     "ALTER TABLE s3_uploads ADD COLUMN lock_mode TEXT NOT NULL DEFAULT '';"
     "ALTER TABLE s3_uploads ADD COLUMN lock_until_ms INTEGER NOT NULL DEFAULT 0;"
     "ALTER TABLE s3_uploads ADD COLUMN legal_hold INTEGER NOT NULL DEFAULT 0;",
+    // 4: what completed uploads answered, so that completing one again answers the same
+    // (store_batch.cc; rows older than a day go at the next completion).
+    "CREATE TABLE s3_completed(upload_id TEXT PRIMARY KEY, bucket TEXT NOT NULL, key BLOB NOT NULL,"
+    " completed_ms INTEGER NOT NULL, parts TEXT NOT NULL, size INTEGER NOT NULL, etag TEXT NOT NULL,"
+    " version_id TEXT NOT NULL, meta BLOB NOT NULL);"
+    "CREATE INDEX s3_completed_by_time ON s3_completed(completed_ms);",
 };
 
 std::string config_json(const std::map<std::string, std::string>& m) { return json(m).dump(); }
@@ -253,8 +259,8 @@ std::vector<Part> Store::parts(const std::string& upload_id) {
   });
 }
 
-St Store::complete_upload(const std::string& upload_id, Object& o, const WriteCond& cond) {
-  return write_version(&upload_id, o, cond);
+St Store::complete_upload(const std::string& upload_id, Object& o, const WriteCond& cond, const std::string& parts) {
+  return write_version(&upload_id, o, cond, parts);
 }
 
 St Store::abort_upload(const std::string& bucket, const std::string& key, const std::string& id) {

@@ -42,6 +42,8 @@ enum class St {
   kIsMarker,       // the version named by id is a delete marker (S3: 405 MethodNotAllowed)
   kInvalidState,   // the bucket's state forbids it: suspending an object-lock bucket, retention
                    // without object lock, object lock without versioning Enabled
+  kConflict,       // a conditional write lost a race: the key (or the upload) changed after the request
+                   // looked at it (S3: 409 ConditionalRequestConflict)
 };
 
 struct Owner {
@@ -153,6 +155,12 @@ struct Part {
 struct WriteCond {
   bool if_none_match_star = false;
   std::optional<std::string> if_match;
+  // seen: the handler read the current version before streaming the body; seen_seq is its seq
+  // (nullopt: there was none). A condition that fails because the key changed since is kConflict,
+  // not kPreconditionFailed, as S3 answers a write that raced another.
+  bool seen = false;
+  std::optional<int64_t> seen_seq;
+  bool any() const { return if_none_match_star || if_match.has_value(); }
 };
 
 struct ListQuery {
@@ -273,7 +281,10 @@ class Store {
   std::vector<Part> parts(const std::string& upload_id);
   // Writes o as a new version exactly like put_object (filling o.version_id, o.seq) and drops
   // the upload; part blobs go after commit. kOk, kNoSuchUpload, kNoSuchKey, kPreconditionFailed.
-  St complete_upload(const std::string& upload_id, Object& o, const WriteCond& cond);
+  // parts: the part list the request named (condwrites section below), kept with the completion
+  // so that completing it again answers the same result. With a condition and the upload gone
+  // (completed or aborted meanwhile): kConflict.
+  St complete_upload(const std::string& upload_id, Object& o, const WriteCond& cond, const std::string& parts = "");
   St abort_upload(const std::string& bucket, const std::string& key, const std::string& id);
   // Uploads of a bucket in (key, initiated, id) order from key >= lower, at most limit.
   std::vector<Upload> list_uploads(const std::string& bucket, const std::string& lower, size_t limit);
@@ -285,9 +296,37 @@ class Store {
  private:
   template <typename F>
   St update_version(const std::string& bucket, const std::string& key, const std::string& version_id, F&& change);
-  St write_version(const std::string* upload_id, Object& o, const WriteCond& cond);
+  St write_version(const std::string* upload_id, Object& o, const WriteCond& cond, const std::string& parts = "");
   storage::Database& db_;
   storage::BlobStore& blobs_;
+
+  // --- condwrites (store_batch.cc): DeleteObjects in one transaction, completed uploads -------
+ public:
+  // One key of a DeleteObjects request (or a conditional DeleteObject). if_match ("*" or an ETag,
+  // quoted or not) is checked against the current version: none (or a delete marker as the
+  // latest) -> kNoSuchKey, another ETag -> kPreconditionFailed.
+  struct DeleteEntry {
+    std::string key;
+    std::string version_id;  // "" = the latest
+    std::optional<std::string> if_match;
+  };
+  struct DeleteOutcome {
+    St st = St::kOk;  // kOk, kLocked, kNoSuchKey, kPreconditionFailed
+    Deleted deleted;
+  };
+  // Deletes every entry exactly as delete_object would, all in ONE write transaction; entries that
+  // fail change nothing and do not stop the others. out gets one outcome per entry, in order.
+  // kOk, kNoSuchBucket (nothing done).
+  St delete_objects(const std::string& bucket, const std::vector<DeleteEntry>& entries, bool bypass_governance,
+                    int64_t now_ms, const Owner& requester, std::vector<DeleteOutcome>& out);
+  // What a completed upload answered (kept a day after its completion, on the emulator clock).
+  struct Completion {
+    std::string parts;  // as given to complete_upload
+    Object obj;         // size, etag, version_id, meta of the version it created
+  };
+  std::optional<Completion> completed_upload(const std::string& bucket, const std::string& key,
+                                             const std::string& upload_id);
+  // --- end condwrites ------------------------------------------------------------------------
 
   // --- lifecycle (store_lifecycle.cc) ----------------------------------------------------------
   // What the lifecycle sweep (s3/lifecycle_sweep.cc) reads in seek-based pages and changes in

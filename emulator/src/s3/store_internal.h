@@ -60,6 +60,14 @@ void promote_newest(Connection& c, const std::string& bucket, const std::string&
 void delete_latest(Connection& c, const BucketState& b, const std::string& bucket, const std::string& key,
                    int64_t now_ms, const Owner& owner, std::vector<std::string>& dead, Deleted& d);
 
+// DeleteObject's change inside a write transaction (store_objects.cc), shared with the batched
+// DeleteObjects (store_batch.cc). kOk, kLocked (nothing changed).
+St delete_one(Connection& c, const BucketState& b, const std::string& bucket, const std::string& key,
+              const std::string& version_id, bool bypass_governance, int64_t now_ms, const Owner& owner,
+              std::vector<std::string>& dead, Deleted& d);
+// Keeps what a completed upload answered (store_batch.cc; see Store::completed_upload).
+void record_completion(Connection& c, const std::string& upload_id, const Object& o, const std::string& parts);
+
 // s3_uploads' columns in the order read_upload reads them (store.cc).
 extern const char* const kUploadCols;
 Upload read_upload(Statement& st);

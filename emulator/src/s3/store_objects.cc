@@ -81,9 +81,11 @@ std::optional<Object> Store::find(const std::string& bucket, const std::string& 
   });
 }
 
-St Store::write_version(const std::string* upload_id, Object& o, const WriteCond& cond) {
+St Store::write_version(const std::string* upload_id, Object& o, const WriteCond& cond, const std::string& parts) {
   return write_with_blobs(db_, blobs_, o.blob_id, [&](Connection& c, std::vector<std::string>& dead) {
-    if (upload_id && !upload_exists(c, *upload_id)) return St::kNoSuchUpload;
+    // An upload completed or aborted while this completion read its parts: a conditional
+    // completion lost a race (S3: 409), a plain one finds no upload.
+    if (upload_id && !upload_exists(c, *upload_id)) return cond.any() ? St::kConflict : St::kNoSuchUpload;
     auto b = bucket_state(c, o.bucket);
     if (!b) return St::kNoSuchBucket;
     auto cur = current_row(c, o.bucket, o.key);
@@ -95,13 +97,45 @@ St Store::write_version(const std::string* upload_id, Object& o, const WriteCond
     bool null_version = b->versioning != Versioning::kEnabled;
     o.version_id = null_version ? "null" : make_version_id(o.seq);
     retire_current(c, *b, o.bucket, o.key, cur, null_version, dead);
-    if (upload_id) finish_upload(c, *upload_id, dead);
+    if (upload_id) {
+      finish_upload(c, *upload_id, dead);
+      record_completion(c, *upload_id, o, parts);  // store_batch.cc
+    }
     upsert_current(c, o);
     return St::kOk;
   });
 }
 
 St Store::put_object(Object& o, const WriteCond& cond) { return write_version(nullptr, o, cond); }
+
+namespace detail {
+St delete_one(Connection& c, const BucketState& b, const std::string& bucket, const std::string& key,
+              const std::string& version_id, bool bypass_governance, int64_t now_ms, const Owner& owner,
+              std::vector<std::string>& dead, Deleted& d) {
+  d = {};
+  if (version_id.empty()) {
+    delete_latest(c, b, bucket, key, now_ms, owner, dead, d);
+    return St::kOk;
+  }
+  auto l = locate(c, bucket, key, version_id);
+  if (!l) {
+    d.version_id = version_id;  // S3 answers 204 and echoes the id
+    return St::kOk;
+  }
+  const Object& v = l->obj;
+  if (!v.is_marker) {
+    if (v.legal_hold == Hold::kOn) return St::kLocked;
+    if (retention_active(v, now_ms) && (v.lock_mode != "GOVERNANCE" || !bypass_governance)) return St::kLocked;
+  }
+  // ---- checks end ----
+  if (l->current) delete_current(c, bucket, key);
+  else delete_history(c, bucket, key, v.seq);
+  if (!v.is_marker) dead.push_back(v.blob_id);
+  if (v.is_latest) promote_newest(c, bucket, key);
+  d = {v.is_marker, v.version_id};
+  return St::kOk;
+}
+}  // namespace detail
 
 St Store::delete_object(const std::string& bucket, const std::string& key, const std::string& version_id,
                         bool bypass_governance, int64_t now_ms, Deleted* out, const Owner* requester) {
@@ -110,27 +144,8 @@ St Store::delete_object(const std::string& bucket, const std::string& key, const
     d = {};
     auto b = bucket_state(c, bucket);
     if (!b) return St::kNoSuchBucket;
-    if (version_id.empty()) {
-      delete_latest(c, *b, bucket, key, now_ms, requester ? *requester : b->owner, dead, d);
-      return St::kOk;
-    }
-    auto l = locate(c, bucket, key, version_id);
-    if (!l) {
-      d.version_id = version_id;  // S3 answers 204 and echoes the id
-      return St::kOk;
-    }
-    const Object& v = l->obj;
-    if (!v.is_marker) {
-      if (v.legal_hold == Hold::kOn) return St::kLocked;
-      if (retention_active(v, now_ms) && (v.lock_mode != "GOVERNANCE" || !bypass_governance)) return St::kLocked;
-    }
-    // ---- checks end ----
-    if (l->current) delete_current(c, bucket, key);
-    else delete_history(c, bucket, key, v.seq);
-    if (!v.is_marker) dead.push_back(v.blob_id);
-    if (v.is_latest) promote_newest(c, bucket, key);
-    d = {v.is_marker, v.version_id};
-    return St::kOk;
+    return delete_one(c, *b, bucket, key, version_id, bypass_governance, now_ms, requester ? *requester : b->owner,
+                      dead, d);
   });
   if (out) *out = d;
   return st;

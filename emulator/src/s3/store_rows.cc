@@ -202,13 +202,17 @@ void promote_newest(Connection& c, const std::string& bucket, const std::string&
 }
 
 St check_cond(const std::optional<Object>& cur, const WriteCond& cond) {
-  if (cond.if_none_match_star && cur) return St::kPreconditionFailed;
-  if (cond.if_match) {
-    if (!cur) return St::kNoSuchKey;
+  St st = St::kOk;
+  if (cond.if_none_match_star && cur) st = St::kPreconditionFailed;
+  if (st == St::kOk && cond.if_match) {
     const std::string& want = *cond.if_match;
-    if (want != "*" && want != cur->etag && "\"" + want + "\"" != cur->etag) return St::kPreconditionFailed;
+    if (!cur) st = St::kNoSuchKey;
+    else if (want != "*" && want != cur->etag && "\"" + want + "\"" != cur->etag) st = St::kPreconditionFailed;
   }
-  return St::kOk;
+  // A condition that held when the request looked and fails now: another write won the race.
+  if (st != St::kOk && cond.seen && (cur ? std::optional<int64_t>(cur->seq) : std::nullopt) != cond.seen_seq)
+    return St::kConflict;
+  return st;
 }
 
 bool retention_active(const Object& o, int64_t now_ms) { return !o.lock_mode.empty() && o.lock_until_ms > now_ms; }
