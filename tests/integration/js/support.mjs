@@ -5,7 +5,8 @@ import { tmpdir } from "node:os";
 import { join, dirname } from "node:path";
 import { fileURLToPath } from "node:url";
 import assert from "node:assert/strict";
-import { S3Client } from "@aws-sdk/client-s3";
+import { before, after } from "node:test";
+import { S3Client, CreateBucketCommand } from "@aws-sdk/client-s3";
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..", "..", "..");
 
@@ -74,5 +75,22 @@ export async function rejectsWith(promise, name, status) {
     assert.equal(e.name, name, `error name (got ${e.name}: ${e.message})`);
     if (status !== undefined) assert.equal(e.$metadata?.httpStatusCode, status, `HTTP status of ${name}`);
     return true;
+  });
+}
+
+// Registers a test file's hooks: before all, a server, an S3 client and the buckets created, then
+// ready(server, s3) (the file keeps its own references); after all, both closed.
+export function s3Suite(buckets, ready) {
+  let server;
+  let s3;
+  before(async () => {
+    server = await startLocalaws();
+    s3 = s3ClientFor(server);
+    for (const Bucket of buckets) await s3.send(new CreateBucketCommand({ Bucket }));
+    await ready(server, s3);
+  });
+  after(async () => {
+    s3?.destroy();
+    await server?.stop();
   });
 }

@@ -1,6 +1,6 @@
 // S3 through the AWS SDK for JavaScript v3, with its defaults (CRC32 checksums in an
 // aws-chunked trailer on uploads) and path-style addressing.
-import { test, before, after } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
 import { createHash, randomBytes } from "node:crypto";
 import {
@@ -9,21 +9,15 @@ import {
 } from "@aws-sdk/client-s3";
 import { Upload } from "@aws-sdk/lib-storage";
 import { Readable } from "node:stream";
-import { startLocalaws, s3ClientFor } from "./support.mjs";
+import { s3Suite } from "./support.mjs";
 
 let server;
 let s3;
 const Bucket = "js-sdk-bucket";
 
-before(async () => {
-  server = await startLocalaws();
-  s3 = s3ClientFor(server);
-  await s3.send(new CreateBucketCommand({ Bucket }));
-});
-
-after(async () => {
-  s3?.destroy();
-  await server?.stop();
+s3Suite([Bucket], (sv, client) => {
+  server = sv;
+  s3 = client;
 });
 
 test("ListBuckets shows the bucket", async () => {

@@ -2,7 +2,7 @@
 // @aws-sdk/s3-request-presigner (GET, PUT, HEAD, DELETE, UploadPart) used with plain fetch, expiry,
 // and the calls that make a bucket's objects public today (ownership controls, public access
 // block, public-read ACL, bucket policy), checked with anonymous fetches.
-import { test, before, after } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
 import {
   CreateBucketCommand, PutObjectCommand, GetObjectCommand, HeadObjectCommand, DeleteObjectCommand,
@@ -11,21 +11,15 @@ import {
   GetBucketPolicyStatusCommand,
 } from "@aws-sdk/client-s3";
 import { getSignedUrl } from "@aws-sdk/s3-request-presigner";
-import { startLocalaws, s3ClientFor } from "./support.mjs";
+import { s3Suite } from "./support.mjs";
 
 let server;
 let s3;
 const Bucket = "js-access-bucket";
 
-before(async () => {
-  server = await startLocalaws();
-  s3 = s3ClientFor(server);
-  await s3.send(new CreateBucketCommand({ Bucket }));
-});
-
-after(async () => {
-  s3?.destroy();
-  await server?.stop();
+s3Suite([Bucket], (sv, client) => {
+  server = sv;
+  s3 = client;
 });
 
 const presign = (command, expiresIn = 300) => getSignedUrl(s3, command, { expiresIn });

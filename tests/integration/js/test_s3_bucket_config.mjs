@@ -1,31 +1,25 @@
 // Bucket subresources through the AWS SDK for JavaScript v3: PutBucketTagging (the SDK sends its
 // default checksum, which the operation requires) round trip and its errors, and every read of an
 // unconfigured bucket that infrastructure tools make parses into the SDK's shapes as AWS's does.
-import { test, before, after } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
 import {
-  CreateBucketCommand, PutBucketTaggingCommand, GetBucketTaggingCommand, DeleteBucketTaggingCommand,
+  PutBucketTaggingCommand, GetBucketTaggingCommand, DeleteBucketTaggingCommand,
   GetBucketLoggingCommand, GetBucketNotificationConfigurationCommand, GetBucketRequestPaymentCommand,
   GetBucketAccelerateConfigurationCommand, GetBucketReplicationCommand, ListBucketAnalyticsConfigurationsCommand,
   ListBucketInventoryConfigurationsCommand, ListBucketMetricsConfigurationsCommand,
   ListBucketIntelligentTieringConfigurationsCommand, GetBucketMetricsConfigurationCommand,
   PutBucketMetricsConfigurationCommand,
 } from "@aws-sdk/client-s3";
-import { startLocalaws, s3ClientFor, rejectsWith } from "./support.mjs";
+import { rejectsWith, s3Suite } from "./support.mjs";
 
 let server;
 let s3;
 const Bucket = "js-bucket-config";
 
-before(async () => {
-  server = await startLocalaws();
-  s3 = s3ClientFor(server);
-  await s3.send(new CreateBucketCommand({ Bucket }));
-});
-
-after(async () => {
-  s3?.destroy();
-  await server?.stop();
+s3Suite([Bucket], (sv, client) => {
+  server = sv;
+  s3 = client;
 });
 
 test("bucket tagging round trip", async () => {

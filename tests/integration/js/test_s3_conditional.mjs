@@ -2,28 +2,22 @@
 // CRC32 checksums on uploads): IfNoneMatch "*" twice (412), IfMatch on PutObject, DeleteObject and in
 // DeleteObjects entries, a repeated CompleteMultipartUpload, and ListBuckets with MaxBuckets,
 // ContinuationToken, Prefix and BucketRegion.
-import { test, before, after } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
 import {
   CreateBucketCommand, PutObjectCommand, GetObjectCommand, DeleteObjectCommand, DeleteObjectsCommand,
   ListObjectsV2Command, ListBucketsCommand, CreateMultipartUploadCommand, UploadPartCommand,
   CompleteMultipartUploadCommand,
 } from "@aws-sdk/client-s3";
-import { startLocalaws, s3ClientFor, rejectsWith } from "./support.mjs";
+import { rejectsWith, s3Suite } from "./support.mjs";
 
 let server;
 let s3;
 const Bucket = "js-conditional";
 
-before(async () => {
-  server = await startLocalaws();
-  s3 = s3ClientFor(server);
-  await s3.send(new CreateBucketCommand({ Bucket }));
-});
-
-after(async () => {
-  s3?.destroy();
-  await server?.stop();
+s3Suite([Bucket], (sv, client) => {
+  server = sv;
+  s3 = client;
 });
 
 const text = async (out) => Buffer.from(await out.Body.transformToByteArray()).toString();

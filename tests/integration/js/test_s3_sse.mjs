@@ -2,15 +2,15 @@
 // an aws-chunked trailer): SSE-C put/get with SSECustomerKey (the SDK encodes the key and adds its
 // MD5), a range, the errors for a missing and a wrong key, multipart with lib-storage, and the
 // SSE-KMS / SSE-S3 headers parsed into the SDK's output fields.
-import { test, before, after } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
 import { createHash, randomBytes } from "node:crypto";
 import {
-  CreateBucketCommand, PutObjectCommand, GetObjectCommand, HeadObjectCommand,
+  PutObjectCommand, GetObjectCommand, HeadObjectCommand,
   PutBucketEncryptionCommand, GetBucketEncryptionCommand, CopyObjectCommand,
 } from "@aws-sdk/client-s3";
 import { Upload } from "@aws-sdk/lib-storage";
-import { startLocalaws, s3ClientFor } from "./support.mjs";
+import { s3Suite } from "./support.mjs";
 
 let server;
 let s3;
@@ -20,15 +20,9 @@ const keyB = randomBytes(32);
 const md5 = (b) => createHash("md5").update(b).digest("base64");
 const ssec = (key) => ({ SSECustomerAlgorithm: "AES256", SSECustomerKey: key });
 
-before(async () => {
-  server = await startLocalaws();
-  s3 = s3ClientFor(server);
-  await s3.send(new CreateBucketCommand({ Bucket }));
-});
-
-after(async () => {
-  s3?.destroy();
-  await server?.stop();
+s3Suite([Bucket], (sv, client) => {
+  server = sv;
+  s3 = client;
 });
 
 test("a new bucket reports SSE-S3 and blocks SSE-C; objects say AES256", async () => {

@@ -2,7 +2,7 @@
 // uploads, which Object Lock requires): versioning on, versions of one key, ListObjectVersions paging with
 // KeyMarker / VersionIdMarker, a delete marker, GetObject by VersionId, the NoSuchVersion error, and a
 // retention + legal hold round trip with its enforcement.
-import { test, before, after } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
 import {
   CreateBucketCommand, PutBucketVersioningCommand, GetBucketVersioningCommand, PutObjectCommand,
@@ -10,23 +10,17 @@ import {
   GetObjectLockConfigurationCommand, PutObjectLockConfigurationCommand, PutObjectRetentionCommand,
   GetObjectRetentionCommand, PutObjectLegalHoldCommand, GetObjectLegalHoldCommand,
 } from "@aws-sdk/client-s3";
-import { startLocalaws, s3ClientFor, rejectsWith } from "./support.mjs";
+import { rejectsWith, s3Suite } from "./support.mjs";
 
 let server;
 let s3;
 const Bucket = "js-versioned";
 const LockBucket = "js-object-lock";
 
-before(async () => {
-  server = await startLocalaws();
-  s3 = s3ClientFor(server);
-  await s3.send(new CreateBucketCommand({ Bucket }));
+s3Suite([Bucket], async (sv, client) => {
+  server = sv;
+  s3 = client;
   await s3.send(new PutBucketVersioningCommand({ Bucket, VersioningConfiguration: { Status: "Enabled" } }));
-});
-
-after(async () => {
-  s3?.destroy();
-  await server?.stop();
 });
 
 // Asserts that the call fails with this error name (and HTTP status), showing what came back otherwise.
