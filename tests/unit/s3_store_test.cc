@@ -216,6 +216,7 @@ TEST_CASE("object metadata round-trips through the binary form, and old JSON row
   m.ssec_nonce = std::string("\0\1\2", 3);
   m.restore_ready_ms = 1700000000000;
   m.restore_expiry_ms = 1800000000000;
+  m.part_checksums = {"AAAAAA==", "", "BBBBBB=="};
   std::string enc = m.encode();
   CHECK(enc[0] != '{');
   ObjectMeta d = ObjectMeta::decode(enc);
@@ -236,6 +237,14 @@ TEST_CASE("object metadata round-trips through the binary form, and old JSON row
   CHECK(d.ssec_nonce == m.ssec_nonce);
   CHECK(d.restore_ready_ms == m.restore_ready_ms);
   CHECK(d.restore_expiry_ms == m.restore_expiry_ms);
+  CHECK(d.part_checksums == m.part_checksums);
+  // Format 2 (rows written before the parts' checksums) still decodes.
+  std::string v2 = m.encode();
+  v2[0] = 0x02;
+  v2.resize(v2.size() - (1 + 9 + 1 + 9));  // the count and three length-prefixed strings
+  ObjectMeta d2 = ObjectMeta::decode(v2);
+  CHECK(d2.restore_expiry_ms == m.restore_expiry_ms);
+  CHECK(d2.part_checksums.empty());
   // Format 1 (rows written before the encryption fields) still decodes.
   ObjectMeta v1m;
   v1m.tags = {{"a", "b"}};

@@ -118,55 +118,33 @@ uint64_t count_header(const Ctx& c, const char* name, uint64_t fallback, uint64_
 }
 
 // ObjectParts: the part count of a multipart object and, for a COMPOSITE checksum (as S3 lists
-// them then), a page of its parts with their checksums. The parts' checksums are not kept once
-// the upload completes; each one on the page is computed again from the object's bytes (its
-// plaintext for SSE-C), equal to the one checked at UploadPart.
-void add_object_parts(Ctx& c, const Object& o, const std::optional<CustomerKey>& key, XmlNode root) {
+// them then), a page of its parts with the checksums kept at CompleteMultipartUpload.
+void add_object_parts(Ctx& c, const Object& o, XmlNode root) {
   const auto& sizes = o.meta.part_sizes;
   if (sizes.empty()) return;
   auto parts = root.child("ObjectParts");
   parts.add("PartsCount", sizes.size());
   auto algo = parse_algo(o.meta.checksum_algo);
   if (!algo || o.meta.checksum_type != "COMPOSITE") return;
+  const auto& sums = o.meta.part_checksums;  // empty for objects completed before they were kept
   uint64_t max = count_header(c, "x-amz-max-parts", 1000, 1000);
   uint64_t marker = count_header(c, "x-amz-part-number-marker", 0, 10000);
-  std::shared_ptr<http::OpenFile> file;
-  if (marker < sizes.size() && max > 0) {
-    auto raw = c.env.blobs.open(o.blob_id);
-    if (!raw) throw S3Error("InternalError", "The object's data is missing");
-    file = plaintext(raw, o.meta, key);
-  }
-  uint64_t offset = 0, last = 0;
-  std::vector<std::pair<uint64_t, std::string>> page;  // part number, checksum
-  for (uint64_t i = 0; i < sizes.size(); offset += sizes[i], i++) {
-    uint64_t number = i + 1;
-    if (number <= marker) continue;
-    if (page.size() == max) break;
-    Checksummer cs(*algo);
-    std::string buf(static_cast<size_t>(std::min<uint64_t>(1 << 20, std::max<uint64_t>(sizes[i], 1))), '\0');
-    for (uint64_t done = 0; done < sizes[i];) {
-      size_t want = static_cast<size_t>(std::min<uint64_t>(buf.size(), sizes[i] - done));
-      int64_t n = file->read_at(offset + done, buf.data(), want);
-      if (n <= 0) throw S3Error("InternalError", "The object's data could not be read");
-      cs.update(buf.data(), static_cast<size_t>(n));
-      done += static_cast<uint64_t>(n);
-    }
-    page.emplace_back(number, base64_encode(cs.final()));
-    last = number;
-  }
-  bool truncated = last != 0 && last < sizes.size();
-  parts.add("PartNumberMarker", marker).add("NextPartNumberMarker", last).add("MaxParts", max);
+  uint64_t end = std::min<uint64_t>(sizes.size(), marker + max);
+  bool truncated = end < sizes.size() && end > marker;
+  parts.add("PartNumberMarker", marker).add("NextPartNumberMarker", end > marker ? end : 0).add("MaxParts", max);
   parts.add_bool("IsTruncated", truncated);
-  for (size_t i = 0; i < page.size(); i++) {
+  for (uint64_t i = marker; i < end; i++) {
     auto e = parts.child("Part");
-    e.add("PartNumber", page[i].first).add(algo_xml(*algo), page[i].second).add("Size", sizes[page[i].first - 1]);
+    e.add("PartNumber", i + 1);
+    if (i < sums.size()) e.add(algo_xml(*algo), sums[i]);
+    e.add("Size", sizes[i]);
   }
 }
 }  // namespace
 
 void get_object_attributes(Ctx& c) {
   const Object& o = loaded_object(c);
-  auto key = key_for_read(c.req, o.meta, false);
+  key_for_read(c.req, o.meta, false);  // an SSE-C object needs its key here too
   auto* h = c.req.header("x-amz-object-attributes");
   if (!h || trim(*h).empty())
     throw S3Error("InvalidRequest", "The x-amz-object-attributes header specifying the attributes to be retrieved is "
@@ -184,7 +162,7 @@ void get_object_attributes(Ctx& c) {
         cs.add("ChecksumType", o.meta.checksum_type);
       }
     } else if (a == "ObjectParts") {
-      add_object_parts(c, o, key, doc.root);
+      add_object_parts(c, o, doc.root);
     } else if (a == "StorageClass") {
       doc.root.add("StorageClass", o.meta.storage_class);
     } else if (a == "ObjectSize") {

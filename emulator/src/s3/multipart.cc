@@ -349,6 +349,9 @@ void complete_multipart_upload(Ctx& c) {
   HashingWriter writer(c.env.blobs, UINT64_MAX, stream ? obj_algo : Algo::kNone, false);
   Digest etag_md5(Digest::Kind::kMd5);
   ObjectMeta meta = u.meta;
+  if (obj_type == "COMPOSITE") {  // GetObjectAttributes lists them
+    for (auto& p : chosen) meta.part_checksums.push_back(p.checksum);
+  }
   std::string nonces;
   for (size_t i = 0; i < chosen.size(); i++) {
     std::string raw_md5;

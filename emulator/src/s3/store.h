@@ -83,6 +83,8 @@ struct ObjectMeta {
   std::string checksum_value;  // base64 (composite: "<b64>-N")
   std::string checksum_type;   // FULL_OBJECT or COMPOSITE
   std::vector<uint64_t> part_sizes;  // multipart objects: size of each part, in order
+  // COMPOSITE multipart objects: each part's checksum (base64), in order (GetObjectAttributes).
+  std::vector<std::string> part_checksums;
   std::string acl;                   // serialized s3::Acl ("" = private to the owner)
   // Server-side encryption (s3/sse.h): "", "AES256", "aws:kms", "aws:kms:dsse"; the KMS key ARN,
   // the encryption context (base64 JSON as sent) and whether an S3 Bucket Key is used.

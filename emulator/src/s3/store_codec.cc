@@ -13,8 +13,8 @@ using nlohmann::json;
 // ---- ObjectMeta, binary: a format byte, then fields in a fixed order; strings and lists are a
 // LEB128 length followed by their bytes / elements. Trailing bytes are ignored, so fields can be
 // appended later. The format byte can never start JSON ('{').
-// Format 2 appends the encryption and restore fields to format 1.
-constexpr char kMetaV1 = 0x01, kMetaV2 = 0x02;
+// Format 2 appends the encryption and restore fields to format 1; format 3 the parts' checksums.
+constexpr char kMetaV1 = 0x01, kMetaV2 = 0x02, kMetaV3 = 0x03;
 
 void put_varint(std::string& out, uint64_t v) {
   while (v >= 0x80) {
@@ -125,7 +125,7 @@ char check_char(std::string_view first31) {
 std::string ObjectMeta::encode() const {
   std::string out;
   out.reserve(64 + acl.size());
-  out.push_back(kMetaV2);
+  out.push_back(kMetaV3);
   put_pairs(out, headers);
   put_pairs(out, user);
   put_pairs(out, tags);
@@ -144,6 +144,8 @@ std::string ObjectMeta::encode() const {
   put_str(out, ssec_nonce);
   put_varint(out, static_cast<uint64_t>(restore_ready_ms));
   put_varint(out, static_cast<uint64_t>(restore_expiry_ms));
+  put_varint(out, part_checksums.size());
+  for (auto& c : part_checksums) put_str(out, c);
   return out;
 }
 
@@ -151,7 +153,7 @@ ObjectMeta ObjectMeta::decode(std::string_view s) {
   if (s.empty()) return {};
   if (s[0] == '{') return from_json(std::string(s));
   ObjectMeta m;
-  if (s[0] != kMetaV1 && s[0] != kMetaV2) return m;
+  if (s[0] != kMetaV1 && s[0] != kMetaV2 && s[0] != kMetaV3) return m;
   Reader r{s, 1};
   m.headers = r.pairs();
   m.user = r.pairs();
@@ -174,6 +176,11 @@ ObjectMeta ObjectMeta::decode(std::string_view s) {
   m.ssec_nonce = r.str();
   m.restore_ready_ms = static_cast<int64_t>(r.varint());
   m.restore_expiry_ms = static_cast<int64_t>(r.varint());
+  if (!r.ok) return {};
+  if (s[0] == kMetaV2) return m;
+  uint64_t k = r.varint();
+  if (k > s.size()) r.ok = false;
+  for (uint64_t i = 0; r.ok && i < k; i++) m.part_checksums.push_back(r.str());
   if (!r.ok) return {};
   return m;
 }
