@@ -35,11 +35,11 @@ class Signer:
         self.port = port
         self.conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
 
-    def call(self, op, body):
+    def call(self, op, body, target="DynamoDB_20120810"):
         from botocore.awsrequest import AWSRequest
         data = json.dumps(body)
         req = AWSRequest(method="POST", url="http://127.0.0.1:%d/" % self.port, data=data,
-                         headers={"X-Amz-Target": "DynamoDB_20120810." + op,
+                         headers={"X-Amz-Target": target + "." + op,
                                   "Content-Type": "application/x-amz-json-1.0"})
         self.auth.add_auth(req)
         self.conn.request("POST", "/", body=data, headers=dict(req.headers.items()))

@@ -143,6 +143,13 @@ int main(int argc, char** argv) {
       ->envname("LOCALAWS_CONTROL_TOKEN");
   app.add_option("--ttl-interval", cfg.ttl_interval, "Seconds between sweeps deleting expired DynamoDB items (TTL)")
       ->envname("LOCALAWS_TTL_INTERVAL")->check(CLI::Range(0.05, 86400.0));
+  app.add_option("--stream-shard-records", cfg.stream_shard_records,
+                 "DynamoDB Streams: records per shard before a child shard opens (default 100000)")
+      ->envname("LOCALAWS_STREAM_SHARD_RECORDS")->check(CLI::Range(int64_t{1}, int64_t{1} << 40));
+  app.add_option("--stream-shard-seconds", cfg.stream_shard_seconds,
+                 "DynamoDB Streams: age in seconds after which a shard is replaced by a child shard on the "
+                 "next write (0 = never, the default)")
+      ->envname("LOCALAWS_STREAM_SHARD_SECONDS")->check(CLI::Range(0.0, 1e9));
   app.add_option("--lifecycle-interval", cfg.lifecycle_interval,
                  "Seconds between S3 lifecycle sweeps (expirations, transitions, aborted uploads)")
       ->envname("LOCALAWS_LIFECYCLE_INTERVAL")->check(CLI::Range(0.05, 86400.0));

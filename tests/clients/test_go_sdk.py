@@ -23,6 +23,7 @@ DEBIAN_GOPATH = "/usr/share/gocode"
 PACKAGES = {
     "sdkv1": ("golang-github-aws-aws-sdk-go-dev", "github.com/aws/aws-sdk-go"),
     "sdkv2": ("golang-github-aws-aws-sdk-go-v2-dev", "github.com/aws/aws-sdk-go-v2"),
+    "streamsv1": ("golang-github-aws-aws-sdk-go-dev", "github.com/aws/aws-sdk-go"),  # DynamoDB Streams
 }
 RUN_TIMEOUT = 240
 
@@ -128,6 +129,17 @@ class GoSdkTest(unittest.TestCase):
 
     def test_sdk_v2(self):
         self.run_against_both("sdkv2", "AWS SDK for Go v2 (1.17, Debian)")
+
+    def test_streams_sdk_v1(self):
+        # A stream-enabled table written and read back through service/dynamodbstreams: the program
+        # checks every record (event names, keys, images, sequence order) and prints its count.
+        with LocalAws(in_memory=True) as server:
+            env = go_env(work_dir("go"))
+            env["LOCALAWS_ENDPOINT"] = server.endpoint
+            p = subprocess.run([self.binaries["streamsv1"]], env=env, capture_output=True, text=True,
+                               timeout=RUN_TIMEOUT)
+            self.assertEqual(p.returncode, 0, p.stderr[-3000:] + server.read_log(3000))
+            self.assertEqual(p.stdout.strip(), "ok 5 records")
 
 
 if __name__ == "__main__":

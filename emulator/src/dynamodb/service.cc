@@ -13,8 +13,10 @@
 #include "common/compression.h"
 #include "common/crypto.h"
 #include "common/log.h"
+#include "common/strings.h"
 #include "dynamodb/context.h"
 #include "dynamodb/store.h"
+#include "dynamodb/streams.h"
 #include "server/runtime.h"
 
 namespace localaws {
@@ -22,6 +24,8 @@ namespace ddb {
 namespace {
 
 constexpr std::string_view kTargetPrefix = "DynamoDB_20120810.";
+// The DynamoDB Streams API shares the endpoint and the signing name (dynamodb).
+constexpr std::string_view kStreamsPrefix = "DynamoDBStreams_20120810.";
 
 const std::unordered_map<std::string_view, Handler>& handlers() {
   static const std::unordered_map<std::string_view, Handler> kHandlers = {
@@ -47,6 +51,16 @@ const std::unordered_map<std::string_view, Handler>& handlers() {
       {"BatchWriteItem", batch_write_item},
       {"UpdateTimeToLive", update_time_to_live},
       {"DescribeTimeToLive", describe_time_to_live},
+  };
+  return kHandlers;
+}
+
+const std::unordered_map<std::string_view, Handler>& stream_handlers() {
+  static const std::unordered_map<std::string_view, Handler> kHandlers = {
+      {"ListStreams", streams::list_streams},
+      {"DescribeStream", streams::describe_stream},
+      {"GetShardIterator", streams::get_shard_iterator},
+      {"GetRecords", streams::get_records},
   };
   return kHandlers;
 }
@@ -125,6 +139,8 @@ class DdbService : public Service {
  public:
   explicit DdbService(Runtime& rt) : rt_(rt) {
     store::migrate(*rt.db);
+    streams::configure({&rt.clock, rt.config.stream_shard_records,
+                        static_cast<int64_t>(rt.config.stream_shard_seconds * 1000)});
     sweeper_ = std::thread([this] { sweep_loop(); });
   }
   ~DdbService() override {
@@ -140,11 +156,14 @@ class DdbService : public Service {
 
   void handle(http::Request& req, const auth::Principal& who, http::Response& res) override {
     const std::string target = req.header_or("x-amz-target");
-    std::string_view op = std::string_view(target).substr(std::min(target.size(), kTargetPrefix.size()));
+    const bool for_streams = starts_with(target, kStreamsPrefix);
+    const auto& table = for_streams ? stream_handlers() : handlers();
+    const size_t skip = for_streams ? kStreamsPrefix.size() : kTargetPrefix.size();
+    std::string_view op = std::string_view(target).substr(std::min(target.size(), skip));
     res.operation = std::string(op);
     try {
-      auto it = handlers().find(op);
-      if (it == handlers().end()) throw DdbError::unknown_operation();
+      auto it = table.find(op);
+      if (it == table.end()) throw DdbError::unknown_operation();
       if (who.anonymous) throw DdbError::missing_auth_token();
       std::string body;
       if (auto err = http::read_all(*req.body, auth::Authenticator::kMaxJsonBody, body)) {
@@ -192,7 +211,8 @@ class DdbService : public Service {
   void reload() override { forget_transaction_tokens(); }
   nlohmann::json run_timers() override {
     size_t n = sweep_expired_items(*rt_.db, rt_.clock.now_ms() / 1000);
-    return {{"deletedItems", n}};
+    size_t trimmed = streams::trim(*rt_.db, rt_.clock.now_ms());
+    return {{"deletedItems", n}, {"trimmedStreamRecords", trimmed}};
   }
   void collect_live_blobs(std::unordered_set<std::string>&) override {}
 
@@ -206,6 +226,7 @@ class DdbService : public Service {
       try {
         size_t n = sweep_expired_items(*rt_.db, rt_.clock.now_ms() / 1000);
         if (n) log::info("dynamodb: time to live deleted " + std::to_string(n) + " expired items");
+        streams::trim(*rt_.db, rt_.clock.now_ms());  // stream records past the 24-hour retention
       } catch (const std::exception& e) {
         log::error(std::string("dynamodb: time-to-live sweep failed: ") + e.what());
       }

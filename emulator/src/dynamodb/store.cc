@@ -1,6 +1,7 @@
 #include "dynamodb/store.h"
 
 #include "dynamodb/indexes.h"
+#include "dynamodb/streams.h"
 #include "dynamodb/value.h"
 
 // Every single-row read resets its statement once done: a cached statement left mid-result keeps
@@ -19,6 +20,18 @@ void migrate(storage::Database& db) {
       " irk BLOB NOT NULL, hk BLOB NOT NULL, rk BLOB NOT NULL, item TEXT NOT NULL, size INTEGER NOT NULL,"
       " PRIMARY KEY(table_id, index_name, ihk, irk, hk, rk)) WITHOUT ROWID;"
       "CREATE INDEX ddb_index_items_by_item ON ddb_index_items(table_id, hk, rk);",
+      // DynamoDB Streams (streams.h): streams, their shards, and the records, written in the
+      // item change's transaction.
+      "CREATE TABLE ddb_streams(stream_arn TEXT PRIMARY KEY, table_id TEXT NOT NULL, table_name TEXT NOT NULL,"
+      " account TEXT NOT NULL, region TEXT NOT NULL, label TEXT NOT NULL, view_type TEXT NOT NULL,"
+      " key_schema TEXT NOT NULL, created_ms INTEGER NOT NULL, next_seq INTEGER NOT NULL, disabled_ms INTEGER);"
+      "CREATE INDEX ddb_streams_by_table ON ddb_streams(account, region, table_name);"
+      "CREATE TABLE ddb_stream_shards(stream_arn TEXT NOT NULL, shard_id TEXT NOT NULL, parent_id TEXT,"
+      " start_seq INTEGER NOT NULL, end_seq INTEGER, records INTEGER NOT NULL, created_ms INTEGER NOT NULL,"
+      " trimmed_seq INTEGER NOT NULL, PRIMARY KEY(stream_arn, shard_id)) WITHOUT ROWID;"
+      "CREATE TABLE ddb_stream_records(stream_arn TEXT NOT NULL, shard_id TEXT NOT NULL, seq INTEGER NOT NULL,"
+      " created_ms INTEGER NOT NULL, record TEXT NOT NULL, PRIMARY KEY(stream_arn, shard_id, seq)) WITHOUT ROWID;"
+      "CREATE INDEX ddb_stream_records_by_time ON ddb_stream_records(created_ms);",
   });
 }
 
@@ -55,12 +68,13 @@ std::vector<Table> tables_with_ttl(Connection& c) {
   return out;
 }
 
-bool find_table_by_id(Connection& c, const std::string& table_id) {
-  auto& st = c.prepare("SELECT 1 FROM ddb_tables WHERE table_id=?");
+std::optional<Table> find_table_by_id(Connection& c, const std::string& table_id) {
+  auto& st = c.prepare("SELECT name, meta FROM ddb_tables WHERE table_id=?");
   st.bind_all(table_id);
-  bool found = st.step();
+  if (!st.step()) return std::nullopt;
+  Table t = table_from(st.col_text(0), table_id, st.col_text(1));
   st.reset();
-  return found;
+  return t;
 }
 
 std::optional<Table> find_table(Connection& c, const Ctx& ctx, const std::string& name) {
@@ -91,6 +105,8 @@ void save_meta(Connection& c, const Table& t) {
 }
 
 void drop_table(Connection& c, const Table& t) {
+  Table closing = t;
+  streams::disable(c, closing);  // the stream stays readable for its retention
   c.prepare("DELETE FROM ddb_index_items WHERE table_id=?").bind_all(t.id).run();
   c.prepare("DELETE FROM ddb_items WHERE table_id=?").bind_all(t.id).run();
   c.prepare("DELETE FROM ddb_tables WHERE table_id=?").bind_all(t.id).run();
@@ -145,6 +161,7 @@ void delete_index_rows(Connection& c, const Table& t, const ItemKey& k) {
 }  // namespace
 
 void put_item(Connection& c, const Table& t, const ItemKey& k, const json& item, size_t size) {
+  if (streams::enabled(t)) streams::record_change(c, t, get_item(c, t, k), item);
   if (has_indexes(t)) {
     std::vector<IndexRow> rows = index_rows(t, item);  // validates first: throws before any change
     delete_index_rows(c, t, k);
@@ -155,7 +172,8 @@ void put_item(Connection& c, const Table& t, const ItemKey& k, const json& item,
   st.run();
 }
 
-void delete_item(Connection& c, const Table& t, const ItemKey& k) {
+void delete_item(Connection& c, const Table& t, const ItemKey& k, bool by_ttl) {
+  if (streams::enabled(t)) streams::record_change(c, t, get_item(c, t, k), std::nullopt, by_ttl);
   if (has_indexes(t)) delete_index_rows(c, t, k);
   auto& st = c.prepare("DELETE FROM ddb_items WHERE table_id=? AND hk=? AND rk=?");
   st.bind(1, t.id).bind_blob(2, k.hk).bind_blob(3, k.rk);

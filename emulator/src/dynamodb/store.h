@@ -42,7 +42,8 @@ void migrate(storage::Database& db);
 
 // Every table (of every account and region) whose metadata says time to live is enabled.
 std::vector<Table> tables_with_ttl(storage::Connection& c);
-bool find_table_by_id(storage::Connection& c, const std::string& table_id);
+// The table with that id (any account and region), as it is now.
+std::optional<Table> find_table_by_id(storage::Connection& c, const std::string& table_id);
 std::optional<Table> find_table(storage::Connection& c, const Ctx& ctx, const std::string& name);
 // Throws ResourceNotFoundException with `message` when missing.
 Table must_find_table(storage::Connection& c, const Ctx& ctx, const std::string& name,
@@ -61,9 +62,12 @@ Stats table_stats(storage::Connection& c, const Table& t);
 
 std::optional<json> get_item(storage::Connection& c, const Table& t, const ItemKey& k);
 // Writes the item and replaces its secondary index rows (indexes.h), in the caller's transaction.
+// put_item and delete_item are where every write path commits an item change: they also write
+// the stream record (streams.h) when the table's stream is enabled.
 // Throws DdbError when the item's index keys are invalid; the transaction then rolls back.
 void put_item(storage::Connection& c, const Table& t, const ItemKey& k, const json& item, size_t size);
-void delete_item(storage::Connection& c, const Table& t, const ItemKey& k);
+// by_ttl: a time-to-live deletion (its stream record names the DynamoDB service).
+void delete_item(storage::Connection& c, const Table& t, const ItemKey& k, bool by_ttl = false);
 Stats index_stats(storage::Connection& c, const Table& t, const std::string& index);
 void put_index_row(storage::Connection& c, const Table& t, const ItemKey& k, const IndexRow& r);
 void drop_index(storage::Connection& c, const Table& t, const std::string& index);

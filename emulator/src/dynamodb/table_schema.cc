@@ -100,15 +100,7 @@ void validate_tags(const json& tags) {
   }
 }
 
-void reject_streams(const json& in) {
-  if (const json* spec = in.contains("StreamSpecification") && in["StreamSpecification"].is_object() ? &in["StreamSpecification"] : nullptr) {
-    if (opt_bool(*spec, "StreamEnabled").value_or(false))
-      throw DdbError::validation("DynamoDB Streams are not supported by this emulator (StreamSpecification.StreamEnabled)");
-  }
-}
-
 json validate_create_table(const json& in) {
-  reject_streams(in);
   require(in, "AttributeDefinitions", "attributeDefinitions");
   require(in, "KeySchema", "keySchema");
   const json* defs = opt_array(in, "AttributeDefinitions");

@@ -13,8 +13,6 @@ json validate_create_table(const json& in);
 // {"ReadCapacityUnits": n, "WriteCapacityUnits": n} validated; field is "provisionedThroughput"
 // or "globalSecondaryIndexes.1.member.provisionedThroughput".
 json validate_throughput(const json& pt, const std::string& field);
-// Streams are not emulated: StreamEnabled=true is a clear ValidationException, not a silent success.
-void reject_streams(const json& in);
 // UpdateTable's GlobalSecondaryIndexUpdates applied to t.meta and the index rows (gsi_updates.cc),
 // inside the caller's write transaction. new_defs: the request's AttributeDefinitions, if any.
 struct Table;

@@ -6,6 +6,7 @@
 #include "common/time.h"
 #include "dynamodb/params.h"
 #include "dynamodb/store.h"
+#include "dynamodb/streams.h"
 #include "dynamodb/table_schema.h"
 
 namespace localaws::ddb {
@@ -51,6 +52,7 @@ json describe(storage::Connection& c, const Ctx& ctx, const Table& t, const char
       {"TableClassSummary", {{"TableClass", m["TableClass"]}}},
       {"DeletionProtectionEnabled", m["DeletionProtectionEnabled"]},
   };
+  streams::describe_into(t, d);
   if (m.contains("LastUpdateToPayPerRequestDateTime"))
     d["BillingModeSummary"]["LastUpdateToPayPerRequestDateTime"] = m["LastUpdateToPayPerRequestDateTime"];
   for (const char* kind : {"LocalSecondaryIndexes", "GlobalSecondaryIndexes"}) {
@@ -96,10 +98,12 @@ json create_table(Ctx& ctx) {
   Table t;
   t.name = table_name(ctx.in, "TableName", "tableName", 3);
   t.meta = validate_create_table(ctx.in);
+  auto stream = streams::read_spec(ctx.in);
   t.meta["CreationDateTime"] = now_epoch_s();
   t.id = new_uuid();
   // Checking ends here; the one change follows.
   return ctx.db.write([&](storage::Connection& c) {
+    if (stream && stream->enabled) streams::enable(c, ctx, t, stream->view_type);
     if (!store::insert_table(c, ctx, t)) throw DdbError::resource_in_use("Table already exists: " + t.name);
     auto saved = store::must_find_table(c, ctx, t.name);
     return json{{"TableDescription", describe(c, ctx, saved, "ACTIVE")}};
@@ -155,9 +159,9 @@ json update_table(Ctx& ctx) {
   std::string table_class;
   if (opt_string(ctx.in, "TableClass"))
     table_class = enum_param(ctx.in, "TableClass", "tableClass", {"STANDARD", "STANDARD_INFREQUENT_ACCESS"}, "");
-  reject_streams(ctx.in);
+  auto stream = streams::read_spec(ctx.in);
   const json* gsi_updates = opt_array(ctx.in, "GlobalSecondaryIndexUpdates");
-  if (mode.empty() && !has_pt && !protect && table_class.empty() && !gsi_updates)
+  if (mode.empty() && !has_pt && !protect && table_class.empty() && !gsi_updates && !stream)
     throw DdbError::validation(
         "At least one of ProvisionedThroughput, BillingMode, UpdateStreamEnabled, GlobalSecondaryIndexUpdates or "
         "SSESpecification or ReplicaUpdates is required");
@@ -185,7 +189,13 @@ json update_table(Ctx& ctx) {
       bool up = new_pt["ReadCapacityUnits"] > cur["ReadCapacityUnits"] || new_pt["WriteCapacityUnits"] > cur["WriteCapacityUnits"];
       m[up ? "LastIncreaseDateTime" : "LastDecreaseDateTime"] = now_epoch_s();
     }
+    if (stream && stream->enabled && streams::enabled(t))
+      throw DdbError::validation("Table already has an enabled stream: TableName: " + t.name);
+    if (stream && !stream->enabled && !streams::enabled(t))
+      throw DdbError::validation("Table does not have a stream enabled to disable: TableName: " + t.name);
     // Checking ends here.
+    if (stream && stream->enabled) streams::enable(c, ctx, t, stream->view_type);
+    if (stream && !stream->enabled) streams::disable(c, t);
     if (target == "PAY_PER_REQUEST") {
       if (m["BillingMode"] != "PAY_PER_REQUEST") m["LastUpdateToPayPerRequestDateTime"] = now_epoch_s();
       m.erase("ProvisionedThroughput");

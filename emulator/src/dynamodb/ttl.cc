@@ -78,11 +78,13 @@ size_t sweep_expired_items(storage::Database& db, int64_t now_s) {
       });
       if (!expired.empty()) {
         db.write([&](storage::Connection& c) {
-          if (!store::find_table_by_id(c, t.id)) return;  // dropped meanwhile
+          // Re-read: the table may have been dropped, or its stream enabled or disabled, meanwhile.
+          auto now_t = store::find_table_by_id(c, t.id);
+          if (!now_t) return;
           for (auto& k : expired) {
-            auto item = store::get_item(c, t, k);
+            auto item = store::get_item(c, *now_t, k);
             if (item && is_expired(*item)) {
-              store::delete_item(c, t, k);
+              store::delete_item(c, *now_t, k, /*by_ttl=*/true);
               ++deleted;
             }
           }

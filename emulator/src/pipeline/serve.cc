@@ -26,7 +26,8 @@ bool is_control_path(const std::string& raw_path) {
 
 Service* service_for(Runtime& rt, const http::Request& req) {
   const std::string* target = req.header("x-amz-target");
-  return (target && starts_with(*target, "DynamoDB_20120810.")) ? rt.dynamodb.get() : rt.s3.get();
+  bool ddb = target && (starts_with(*target, "DynamoDB_20120810.") || starts_with(*target, "DynamoDBStreams_20120810."));
+  return ddb ? rt.dynamodb.get() : rt.s3.get();
 }
 
 // What the journal and the access log keep of one exchange.

@@ -30,6 +30,10 @@ struct Config {
   // otherwise reset or restore everyone's data.
   std::string control_token;
   double ttl_interval = 60;        // seconds between DynamoDB time-to-live sweeps
+  // DynamoDB Streams: a shard closes and a child shard opens after this many records, or (when
+  // non-zero) on the first write after it is this many seconds old.
+  int64_t stream_shard_records = 100000;
+  double stream_shard_seconds = 0;
   double lifecycle_interval = 60;  // seconds between S3 lifecycle sweeps
   // S3 bucket defaults: false = AWS since April 2023 (Block Public Access on, ACLs disabled);
   // true (--s3-defaults legacy) = before (ACLs on, no public access block).
