@@ -120,7 +120,7 @@ TEST_CASE("dates: missing, skewed", "[auth][errors]") {
   CHECK(e.message == "The difference between the request time and the current time is too large.");
   REQUIRE(e.extra.size() == 3);
   CHECK(e.extra[0] == std::pair<std::string, std::string>("RequestTime", kDate));
-  CHECK(e.extra[1] == std::pair<std::string, std::string>("ServerTime", "2026-01-15T13:30:45.000Z"));
+  CHECK(e.extra[1] == std::pair<std::string, std::string>("ServerTime", "2026-01-15T13:30:45Z"));
   CHECK(e.extra[2] == std::pair<std::string, std::string>("MaxAllowedSkewMilliseconds", "900000"));
 
   std::string ddb_cred = "test/20260115/us-east-1/dynamodb/aws4_request";
@@ -183,8 +183,17 @@ TEST_CASE("presigned query parameters", "[auth][errors]") {
   CHECK(e.message == "Request has expired");
   REQUIRE(e.extra.size() == 3);
   CHECK(e.extra[0] == std::pair<std::string, std::string>("X-Amz-Expires", "60"));
-  CHECK(e.extra[1] == std::pair<std::string, std::string>("Expires", "2026-01-15T12:31:45.000Z"));
-  CHECK(e.extra[2] == std::pair<std::string, std::string>("ServerTime", "2026-01-15T12:31:46.000Z"));
+  CHECK(e.extra[1] == std::pair<std::string, std::string>("Expires", "2026-01-15T12:31:45Z"));
+  CHECK(e.extra[2] == std::pair<std::string, std::string>("ServerTime", "2026-01-15T12:31:46Z"));
+  // X-Amz-Expires=0 has expired at once; an X-Amz-Date over 15 minutes ahead is not valid yet.
+  e = fail(a, req_with({}, base + "&X-Amz-Expires=0"), ServiceKind::kS3, kNow);
+  CHECK(e.message == "Request has expired");
+  e = fail(a, req_with({}, base + "&X-Amz-Expires=60"), ServiceKind::kS3, kNow - 901);
+  CHECK(e.status == 403);
+  CHECK(e.message == "Request is not yet valid");
+  REQUIRE(e.extra.size() == 3);
+  CHECK(e.extra[0].first == "X-Amz-Date");
+  CHECK(e.extra[1] == std::pair<std::string, std::string>("Expires", "2026-01-15T12:31:45Z"));
   // Header and query auth together.
   e = fail(a, req_with({{"Authorization", authz("test/20260115/us-east-1/s3/aws4_request")}}, base + "&X-Amz-Expires=60"),
            ServiceKind::kS3);

@@ -79,6 +79,10 @@ bool Authenticator::settle_key(http::Request& req, ServiceKind service, const st
 }
 
 AuthResult Authenticator::authenticate(http::Request& req, ServiceKind service, int64_t now_s) const {
+  // S3's only OPTIONS request is the CORS preflight, which a browser sends without credentials to
+  // the URL of the request it precedes, a presigned URL's query included (signed for PUT or GET,
+  // never for OPTIONS): S3 answers it from the bucket's CORS rules alone, signed or not.
+  if (is_s3(service) && req.method == "OPTIONS") return anonymous(req, service);
   const std::string* authz = req.header("authorization");
   bool v4_query = req.has_query("X-Amz-Algorithm") || req.has_query("X-Amz-Credential") ||
                   req.has_query("X-Amz-Signature");

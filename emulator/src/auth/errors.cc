@@ -21,6 +21,12 @@ std::string spaced_hex(const std::string& s) {
   return out;
 }
 
+// S3's time elements are ISO 8601 to the second: "2017-07-20T04:18:55Z".
+std::string iso8601_s(int64_t epoch_s) {
+  std::string t = iso8601_ms(epoch_s * 1000);
+  return t.substr(0, t.size() - 5) + "Z";
+}
+
 }  // namespace
 
 AuthError s3(int status, std::string code, std::string message) {
@@ -59,7 +65,7 @@ AuthError time_skewed(ServiceKind s, const std::string& request_time_text, int64
   if (is_s3(s)) {
     AuthError e = s3(403, "RequestTimeTooSkewed", "The difference between the request time and the current time is too large.");
     e.extra = {{"RequestTime", request_time_text},
-               {"ServerTime", iso8601_ms(now_s * 1000)},
+               {"ServerTime", iso8601_s(now_s)},
                {"MaxAllowedSkewMilliseconds", "900000"}};
     return e;
   }
@@ -79,8 +85,19 @@ AuthError presign_expired(ServiceKind s, int64_t expires_in, int64_t expires_at_
   if (!is_s3(s)) return ddb("InvalidSignatureException", "Signature expired: the presigned request has expired.");
   AuthError e = s3(403, "AccessDenied", "Request has expired");
   if (expires_in >= 0) e.extra.emplace_back("X-Amz-Expires", std::to_string(expires_in));
-  e.extra.emplace_back("Expires", iso8601_ms(expires_at_s * 1000));
-  e.extra.emplace_back("ServerTime", iso8601_ms(now_s * 1000));
+  e.extra.emplace_back("Expires", iso8601_s(expires_at_s));
+  e.extra.emplace_back("ServerTime", iso8601_s(now_s));
+  return e;
+}
+
+AuthError presign_not_yet_valid(ServiceKind s, int64_t signed_at_s, int64_t expires_at_s, int64_t now_s) {
+  if (!is_s3(s)) return ddb("InvalidSignatureException", "Signature not yet current: the presigned request is dated "
+                                                         "in the future.");
+  AuthError e = s3(403, "AccessDenied", "Request is not yet valid");
+  // S3 reports X-Amz-Date in epoch milliseconds here (as users report it), the others in ISO 8601.
+  e.extra.emplace_back("X-Amz-Date", std::to_string(signed_at_s * 1000));
+  e.extra.emplace_back("Expires", iso8601_s(expires_at_s));
+  e.extra.emplace_back("ServerTime", iso8601_s(now_s));
   return e;
 }
 

@@ -31,6 +31,9 @@ AuthError unknown_access_key(ServiceKind s, const std::string& access_key);
 AuthError time_skewed(ServiceKind s, const std::string& request_time_text, int64_t request_s, int64_t now_s);
 // S3 AccessDenied "Request has expired" (403). expires_in: X-Amz-Expires, or -1 for SigV2.
 AuthError presign_expired(ServiceKind s, int64_t expires_in, int64_t expires_at_s, int64_t now_s);
+// A presigned URL whose X-Amz-Date is later than now (beyond the 15 minutes of skew S3 allows):
+// 403 AccessDenied "Request is not yet valid" with X-Amz-Date (epoch ms), Expires, ServerTime.
+AuthError presign_not_yet_valid(ServiceKind s, int64_t signed_at_s, int64_t expires_at_s, int64_t now_s);
 // S3 AuthorizationHeaderMalformed (400) / DynamoDB IncompleteSignatureException.
 AuthError header_malformed(ServiceKind s, const std::string& s3_detail, const std::string& ddb_message);
 // S3 AuthorizationQueryParametersError (400) / DynamoDB IncompleteSignatureException.

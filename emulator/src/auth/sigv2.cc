@@ -8,6 +8,7 @@
 
 #include "common/crypto.h"
 #include "common/strings.h"
+#include "common/time.h"
 
 namespace localaws::auth::sigv2 {
 
@@ -29,6 +30,18 @@ bool is_sub_resource(std::string_view name) {
   return false;
 }
 
+// The sub-resources S3's SigV2 documentation lists (plus delete, cors and restore), all that some
+// signers (s3cmd) include.
+bool is_documented_sub_resource(std::string_view name) {
+  static const char* kNames[] = {"acl",     "cors",     "delete",   "lifecycle", "location", "logging",
+                                 "notification", "partNumber", "policy", "requestPayment", "restore", "torrent",
+                                 "uploadId", "uploads",  "versionId", "versioning", "versions", "website"};
+  for (auto* n : kNames) {
+    if (name == n) return true;
+  }
+  return starts_with(name, "response-");
+}
+
 }  // namespace
 
 bool parse_authorization(std::string_view value, std::string& access_key, std::string& signature) {
@@ -41,13 +54,13 @@ bool parse_authorization(std::string_view value, std::string& access_key, std::s
   return true;
 }
 
-std::string canonical_resource(std::string_view path, std::string_view raw_query) {
+std::string canonical_resource(std::string_view path, std::string_view raw_query, bool documented_only) {
   std::vector<std::pair<std::string, std::optional<std::string>>> subs;
   for (auto& part : split(raw_query, '&')) {
     if (part.empty()) continue;
     auto eq = part.find('=');
     std::string name = part.substr(0, eq);
-    if (!is_sub_resource(name)) continue;
+    if (documented_only ? !is_documented_sub_resource(name) : !is_sub_resource(name)) continue;
     if (eq == std::string::npos) {
       subs.emplace_back(std::move(name), std::nullopt);
     } else {
@@ -95,6 +108,21 @@ std::string string_to_sign(const http::Request& req, std::string_view date, bool
   for (auto& [k, v] : amz) out += k + ":" + v + "\n";
   out.append(resource);
   return out;
+}
+
+std::optional<int64_t> parse_date(std::string_view value) {
+  std::string v = trim(value);
+  if (auto t = parse_http_date(v)) return t;
+  for (std::string_view zone : {" UTC", " UT", " Z"}) {
+    if (v.size() > zone.size() && std::string_view(v).substr(v.size() - zone.size()) == zone) {
+      v = v.substr(0, v.size() - zone.size()) + " GMT";
+      break;
+    }
+  }
+  if (auto t = parse_http_date(v)) return t;
+  // No day of week ("03 Dec 2026 17:06:52 GMT"): any weekday reads it, strptime does not check it.
+  if (!v.empty() && v[0] >= '0' && v[0] <= '9') return parse_http_date("Mon, " + v);
+  return std::nullopt;
 }
 
 std::string sign(std::string_view secret, std::string_view string_to_sign) {

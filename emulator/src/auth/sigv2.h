@@ -3,6 +3,8 @@
 // (AWSAccessKeyId, Expires, Signature).
 // https://docs.aws.amazon.com/AmazonS3/latest/userguide/RESTAuthentication.html
 #pragma once
+#include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -15,14 +17,20 @@ bool parse_authorization(std::string_view value, std::string& access_key, std::s
 
 // The CanonicalizedResource: `path` (still percent-encoded, beginning with /bucket for
 // virtual-hosted requests) plus the sub-resources of the query (acl, uploadId=..., versionId=...,
-// response-* overrides ...), sorted by name, values decoded.
-std::string canonical_resource(std::string_view path, std::string_view raw_query);
+// response-* overrides ...), sorted by name, values decoded. With documented_only, only the
+// sub-resources S3's SigV2 page lists (signers differ: botocore adds tagging, object-lock, ...).
+std::string canonical_resource(std::string_view path, std::string_view raw_query, bool documented_only = false);
 
 // The StringToSign: method, Content-MD5, Content-Type, date (the Expires value for query auth;
 // empty when x-amz-date is sent), the x-amz-* headers (lower-case, sorted, values joined by ','),
 // then the resource. With `presigned`, x-amz-*, Content-MD5 and Content-Type may also come from
 // the query, where SDKs move them.
 std::string string_to_sign(const http::Request& req, std::string_view date, bool presigned, std::string_view resource);
+
+// A Date / x-amz-date value as clients send it: what parse_http_date reads (RFC 1123, RFC 850,
+// asctime, RFC 2822 numeric zones), plus RFC 2822's optional day of week and its "UT" / "UTC" /
+// "Z" zones. nullopt when it is none of them.
+std::optional<int64_t> parse_date(std::string_view value);
 
 // base64(HMAC-SHA1(secret, string_to_sign)).
 std::string sign(std::string_view secret, std::string_view string_to_sign);

@@ -45,11 +45,11 @@ AuthResult Authenticator::verify_v2(http::Request& req, bool presigned, int64_t 
     std::string sent;
     if (auto* xd = req.header("x-amz-date")) {
       sent = trim(*xd);
-      t = parse_http_date(sent);
+      t = sigv2::parse_date(sent);
       if (!t) t = parse_iso8601_basic(sent);
     } else if (auto* d = req.header("date")) {
       sent = trim(*d);
-      t = parse_http_date(sent);
+      t = sigv2::parse_date(sent);
       date_line = sent;
     }
     if (!t) {
@@ -69,17 +69,33 @@ AuthResult Authenticator::verify_v2(http::Request& req, bool presigned, int64_t 
     wrap_s3_body(req, mode, claimed ? *claimed : "");
     return r;
   }
-  // Path-style resource first; a virtual-hosted request signs "/bucket" + path.
+  // Path-style resource first; a bucket-level path-style request may also be signed as "/bucket/"
+  // (botocore's HmacV1 signs that form while it sends "/bucket"); a virtual-hosted request signs
+  // "/bucket" + path.
   std::string resource = sigv2::canonical_resource(req.raw_path, req.raw_query);
   std::string sts = sigv2::string_to_sign(req, date_line, presigned, resource);
+  auto matches = [&](const std::string& path) {
+    std::string other = sigv2::string_to_sign(req, date_line, presigned, sigv2::canonical_resource(path, req.raw_query));
+    return sigv4::signatures_equal(sigv2::sign(account->secret_access_key, other), signature);
+  };
   bool ok = sigv4::signatures_equal(sigv2::sign(account->secret_access_key, sts), signature);
+  if (!ok && req.raw_path.size() > 1 && req.raw_path.find('/', 1) == std::string::npos) ok = matches(req.raw_path + "/");
   if (!ok) {
     std::string bucket = sigv2::virtual_host_bucket(req);
-    if (!bucket.empty()) {
-      std::string vh_sts = sigv2::string_to_sign(
-          req, date_line, presigned, sigv2::canonical_resource("/" + bucket + req.raw_path, req.raw_query));
-      ok = sigv4::signatures_equal(sigv2::sign(account->secret_access_key, vh_sts), signature);
-    }
+    if (!bucket.empty()) ok = matches("/" + bucket + req.raw_path);
+  }
+  // A signer that includes only the documented sub-resources (s3cmd signs ?tagging requests
+  // without "?tagging"), path style or virtual-hosted.
+  std::string short_resource = sigv2::canonical_resource(req.raw_path, req.raw_query, true);
+  if (!ok && short_resource != resource) {
+    auto short_matches = [&](const std::string& path) {
+      std::string other =
+          sigv2::string_to_sign(req, date_line, presigned, sigv2::canonical_resource(path, req.raw_query, true));
+      return sigv4::signatures_equal(sigv2::sign(account->secret_access_key, other), signature);
+    };
+    ok = short_matches(req.raw_path);
+    std::string bucket = sigv2::virtual_host_bucket(req);
+    if (!ok && !bucket.empty()) ok = short_matches("/" + bucket + req.raw_path);
   }
   if (!ok) {
     r.error = errors::signature_mismatch(kS3, access_key, sts, "", signature);

@@ -300,8 +300,14 @@ AuthResult Authenticator::verify_v4_query(http::Request& req, ServiceKind servic
     r.error = std::move(err);
     return r;
   }
-  if (lifetime && now_s > *t + *lifetime) {
+  // X-Amz-Expires is 1..604800: 0 is a URL that has already expired. A URL dated later than
+  // now (beyond the header skew) is not valid yet.
+  if (lifetime && (now_s > *t + *lifetime || *lifetime == 0)) {
     r.error = errors::presign_expired(service, *lifetime, *t + *lifetime, now_s);
+    return r;
+  }
+  if (*t > now_s + kMaxSkewSeconds) {
+    r.error = errors::presign_not_yet_valid(service, *t, *t + lifetime.value_or(0), now_s);
     return r;
   }
   r.error = verify_claim(req, service, c, account, keys_);

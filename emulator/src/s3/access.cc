@@ -105,7 +105,10 @@ void check_public_acl(const PublicAccessBlock& pab, const Acl& acl) {
 namespace {
 
 // The one permission check. on_object: the operation acts on obj (its ACL and owner count).
-bool permits(const Ctx& c, const Need& need, const char* action, bool on_object, const Bucket& b, const Object* obj) {
+// key: the object the request names ("" for bucket requests; nullptr: the request's key).
+// extra: condition keys the request's body adds (tags, retention, a POST form's fields).
+bool permits(const Ctx& c, const Need& need, const char* action, bool on_object, const Bucket& b, const Object* obj,
+             const std::string* key_override = nullptr, const PolicyContext* extra = nullptr) {
   const auth::Principal& who = c.who;
   PublicAccessBlock pab = pab_of(b);
   bool same_account = !who.anonymous && who.account_id == b.owner.account;
@@ -113,7 +116,8 @@ bool permits(const Ctx& c, const Need& need, const char* action, bool on_object,
   Effect policy = Effect::kNone;
   if (auto* text = b.get(kPolicy)) {
     PolicyRequest pr{{who.anonymous, who.account_id, who.canonical_user_id}, action, "", policy_context(c, b, obj)};
-    std::string key = obj ? obj->key : c.key;
+    if (extra) pr.keys.merge(*extra);
+    std::string key = key_override ? *key_override : obj ? obj->key : c.key;
     pr.resource = on_object || !key.empty() ? "arn:aws:s3:::" + b.name + "/" + key : "arn:aws:s3:::" + b.name;
     policy = evaluate_policy(*text, pr);
     // RestrictPublicBuckets: a public policy only serves the bucket owner's account.
@@ -156,6 +160,44 @@ bool authorize(const Ctx& c, Op op, const Bucket* b, const Object* obj, std::opt
     return false;
   bool versioned = with_version ? *with_version : c.req.query_param("versionId") != nullptr;
   return permits(c, row.need, iam_action(row, versioned), row.load == Load::kObject, *b, obj);
+}
+
+bool authorize_key(const Ctx& c, Op op, const std::string& key, const Object* obj, bool with_version) {
+  const OpRow& row = op_row(op);
+  const Bucket& b = *c.bkt;
+  if (requester_pays(b) && (c.who.anonymous || (c.who.account_id != b.owner.account &&
+                                                c.req.header_or("x-amz-request-payer") != "requester")))
+    return false;
+  return permits(c, row.need, iam_action(row, with_version), row.load == Load::kObject, b, obj, &key);
+}
+
+bool authorize_with(const Ctx& c, Op op, const Object* obj, const PolicyContext& extra) {
+  const OpRow& row = op_row(op);
+  const Bucket& b = *c.bkt;
+  if (requester_pays(b) && (c.who.anonymous || (c.who.account_id != b.owner.account &&
+                                                c.req.header_or("x-amz-request-payer") != "requester")))
+    return false;
+  bool versioned = c.req.query_param("versionId") != nullptr;
+  return permits(c, row.need, iam_action(row, versioned), row.load == Load::kObject, *c.bkt, obj, nullptr, &extra);
+}
+
+PolicyContext request_tag_keys(const Pairs& tags) {
+  PolicyContext k;
+  std::vector<std::string> keys;
+  for (auto& [tk, tv] : tags) {
+    k.set("s3:RequestObjectTag/" + tk, tv);
+    keys.push_back(tk);
+  }
+  k.set_list("s3:RequestObjectTagKeys", std::move(keys));
+  return k;
+}
+
+bool may_list_bucket(const Ctx& c) { return may_list_bucket(c, *c.bkt); }
+
+bool may_list_bucket(const Ctx& c, const Bucket& b) {
+  static const std::string kNoKey;
+  const OpRow& row = op_row(Op::kListObjectsV2);
+  return permits(c, row.need, iam_action(row, false), false, b, nullptr, &kNoKey);
 }
 
 bool may_bypass_governance(const Ctx& c, const Bucket& b, const Object* obj) {
@@ -202,6 +244,10 @@ NewObjectAccess new_object_access(Ctx& c) {
     return {b.owner, private_acl(acl_owner(b.owner)).encode()};
   }
   return {writer, acl ? acl->encode() : ""};
+}
+
+const Owner& listed_owner(const Ctx& c, const Object& o) {
+  return ownership_of(*c.bkt) == Ownership::kBucketOwnerEnforced ? c.bkt->owner : o.owner;
 }
 
 Owner completed_owner(const Ctx& c, const std::string& acl) {

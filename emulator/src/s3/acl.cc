@@ -137,6 +137,9 @@ Acl Acl::decode(std::string_view s) {
   return out;
 }
 
+// The canonical user id AWS grants READ under aws-exec-read (Amazon EC2).
+constexpr const char* kEc2CanonicalId = "6aa5a366c34c1cbe25dc49211496e913e0351eb0e8c37aa3477e40942ec6b97c";
+
 Acl private_acl(const AclOwner& owner) { return Acl{owner, {user_grant(owner, kFullControl)}}; }
 
 // https://docs.aws.amazon.com/AmazonS3/latest/userguide/acl-overview.html#canned-acl
@@ -157,7 +160,8 @@ std::optional<Acl> canned_acl(std::string_view name, const AclOwner& owner, cons
     a.grants.push_back(group_grant(kLogDelivery, kWrite));
     a.grants.push_back(group_grant(kLogDelivery, kReadAcp));
   } else if (name == "aws-exec-read") {
-    // Read for EC2 (an AWS-internal account we do not model): owner only here.
+    // READ for Amazon EC2's canonical user (to fetch AMI bundles), as AWS lists it.
+    a.grants.push_back(user_grant(AclOwner{kEc2CanonicalId, ""}, kRead));
   } else {
     return std::nullopt;
   }
@@ -233,7 +237,8 @@ std::optional<Acl> parse_acl_xml(std::string_view body) {
 
 std::string acl_xml(const Acl& acl) {
   XmlDoc doc("AccessControlPolicy");
-  doc.root.child("Owner").add("ID", acl.owner.id).add("DisplayName", acl.owner.name);
+  // No DisplayName anywhere: AWS stopped returning it on 2025-11-21 (the Owner type's notice).
+  doc.root.child("Owner").add("ID", acl.owner.id);
   pugi::xml_node list_node = doc.doc.document_element().append_child("AccessControlList");
   for (auto& g : acl.grants) {
     auto grant = list_node.append_child("Grant");
@@ -246,7 +251,6 @@ std::string acl_xml(const Acl& acl) {
     } else {
       ge.append_attribute("xsi:type") = "CanonicalUser";
       gn.add("ID", g.grantee.id);
-      if (!g.grantee.display_name.empty()) gn.add("DisplayName", g.grantee.display_name);
     }
     XmlNode(grant).add("Permission", perm_name(g.perm));
   }

@@ -1,4 +1,6 @@
 // Bucket operations: ListBuckets, CreateBucket, HeadBucket, DeleteBucket, GetBucketLocation.
+#include <algorithm>
+
 #include "common/crypto.h"
 #include "common/strings.h"
 #include "common/time.h"
@@ -10,7 +12,7 @@ namespace localaws::s3 {
 
 namespace {
 void add_owner(XmlNode parent, const Owner& o) {
-  parent.child("Owner").add("ID", o.id).add("DisplayName", o.name);
+  parent.child("Owner").add("ID", o.id);  // no DisplayName since 2025-11-21, as AWS
 }
 
 // A region name as AWS spells them (us-east-1, eu-west-3, ap-southeast-2 ...).
@@ -21,6 +23,20 @@ bool plausible_region(const std::string& r) {
   }
   return r.find('-') != std::string::npos;
 }
+
+// The LocationConstraint values CreateBucket takes (the BucketLocationConstraint list of the API
+// reference, less us-east-1, which has none). "EU" is the old name of eu-west-1.
+constexpr const char* kRegions[] = {
+    "af-south-1",     "ap-east-1",      "ap-east-2",      "ap-northeast-1", "ap-northeast-2", "ap-northeast-3",
+    "ap-south-1",     "ap-south-2",     "ap-southeast-1", "ap-southeast-2", "ap-southeast-3", "ap-southeast-4",
+    "ap-southeast-5", "ap-southeast-6", "ap-southeast-7", "ca-central-1",   "ca-west-1",      "cn-north-1",
+    "cn-northwest-1", "EU",             "eu-central-1",   "eu-central-2",   "eu-north-1",     "eu-south-1",
+    "eu-south-2",     "eu-west-1",      "eu-west-2",      "eu-west-3",      "il-central-1",   "me-central-1",
+    "me-south-1",     "mx-central-1",   "sa-east-1",      "us-east-2",      "us-gov-east-1",  "us-gov-west-1",
+    "us-west-1",      "us-west-2"};
+
+// The region a LocationConstraint puts the bucket in.
+std::string constraint_region(const std::string& lc) { return lc == "EU" ? "eu-west-1" : lc; }
 
 // The region the client signed for (credential scope of the header or presigned query), or "".
 std::string signing_region(const http::Request& req) {
@@ -105,19 +121,24 @@ void list_buckets(Ctx& c) {
 void create_bucket(Ctx& c) {
   if (!valid_bucket_name(c.bucket)) throw S3Error("InvalidBucketName").with("BucketName", c.bucket);
   std::string lc = location_constraint(c);
-  // us-east-1 has no LocationConstraint: naming it explicitly is an error on AWS.
-  if (!lc.empty() && (lc == "us-east-1" || !plausible_region(lc)))
+  std::string signed_for = signing_region(c.req);
+  // us-east-1 has no LocationConstraint: naming it explicitly is an error on AWS, as is a region
+  // AWS does not have. The emulator's own --region and the region the client signed for are
+  // accepted too (a local setup may name a region of its own).
+  bool known = std::find(std::begin(kRegions), std::end(kRegions), lc) != std::end(kRegions) ||
+               (plausible_region(lc) && (lc == c.env.opts.region || lc == signed_for));
+  if (!lc.empty() && (lc == "us-east-1" || !known))
     throw S3Error("InvalidLocationConstraint").with("LocationConstraint", lc);
   // A regional endpoint (signed for a region other than us-east-1) only creates buckets in its
   // own region, and wants it named.
-  std::string signed_for = signing_region(c.req);
-  if (!signed_for.empty() && signed_for != "us-east-1" && lc != signed_for) {
+  if (!signed_for.empty() && signed_for != "us-east-1" && constraint_region(lc) != signed_for) {
     throw S3Error("IllegalLocationConstraintException",
                   "The " + (lc.empty() ? std::string("unspecified") : lc) +
                       " location constraint is incompatible for the region specific endpoint this request was sent to.");
   }
-  Bucket b{c.bucket, lc.empty() ? c.env.opts.region : lc, owner_of(c.who), c.now_ms, {}};
+  Bucket b{c.bucket, lc.empty() ? c.env.opts.region : constraint_region(lc), owner_of(c.who), c.now_ms, {}};
   b.config = new_bucket_config(c, b.owner);
+  if (lc == "EU") b.config["location"] = lc;  // GetBucketLocation answers with the name it was created with
   // Object Lock at creation turns versioning on for good.
   if (auto* lock = c.req.header("x-amz-bucket-object-lock-enabled")) {
     if (iequals(trim(*lock), "true")) {
@@ -152,7 +173,10 @@ void delete_bucket(Ctx& c) {
 
 void get_bucket_location(Ctx& c) {
   XmlDoc doc("LocationConstraint");
-  if (c.bkt->region != "us-east-1") doc.doc.document_element().text().set(c.bkt->region.c_str());
+  // us-east-1 is an empty element; a bucket created with "EU" keeps that name here.
+  const std::string* named = c.bkt->get("location");
+  std::string lc = named ? *named : c.bkt->region;
+  if (lc != "us-east-1") doc.doc.document_element().text().set(lc.c_str());
   reply_xml(c, doc);
 }
 

@@ -46,17 +46,24 @@ void preflight(Ctx& c) {
   const std::string* origin = c.req.header("origin");
   if (!origin) throw S3Error("BadRequest", "Insufficient information. Origin request header needed.");
   const std::string* method = c.req.header("access-control-request-method");
-  if (!method)
-    throw S3Error("BadRequest", "Invalid Access-Control-Request-Method: null");
+  if (!method) throw S3Error("BadRequest", "Invalid Access-Control-Request-Method: null");
+  if (*method != "GET" && *method != "PUT" && *method != "HEAD" && *method != "POST" && *method != "DELETE")
+    throw S3Error("BadRequest", "Invalid Access-Control-Request-Method: " + *method);
+  const char* resource_type = c.key.empty() ? "BUCKET" : "OBJECT";
+  auto refuse = [&](const std::string& why) {
+    return S3Error("AccessForbidden", "CORSResponse: " + why).with("Method", *method).with("ResourceType", resource_type);
+  };
+  // The row loads nothing: a preflight on a missing bucket is a CORS answer, not NoSuchBucket.
+  c.bkt = c.store().bucket(c.bucket);
+  if (!c.bkt) throw refuse("Bucket not found");
+  if (!c.bkt->get(kCors)) throw refuse("CORS is not enabled for this bucket.");
   std::string req_headers = c.req.header_or("access-control-request-headers");
   auto rules = rules_of(*c.bkt);
   const CorsRule* r = match_cors(rules, *origin, *method, req_headers);
   if (!r)
-    throw S3Error("AccessForbidden", "CORSResponse: This CORS request is not allowed. This is usually because the "
-                                     "evalution of Origin, request method / Access-Control-Request-Method or "
-                                     "Access-Control-Request-Headers are not whitelisted by the resource's CORS spec.")
-        .with("Method", *method)
-        .with("ResourceType", c.key.empty() ? "BUCKET" : "OBJECT");
+    throw refuse("This CORS request is not allowed. This is usually because the evalution of Origin, request method / "
+                 "Access-Control-Request-Method or Access-Control-Request-Headers are not whitelisted by the "
+                 "resource's CORS spec.");
   allow_headers(*r, *origin, c.res);
   if (!req_headers.empty()) c.res.set_header("Access-Control-Allow-Headers", to_lower(req_headers));
   c.res.status = 200;

@@ -7,6 +7,7 @@
 #include "common/time.h"
 #include "http/body.h"
 #include "s3/handlers.h"
+#include "s3/meta_value.h"
 
 namespace localaws::s3 {
 
@@ -91,7 +92,8 @@ size_t count_param(const Ctx& c, const char* name, size_t fallback, size_t cap) 
   auto* v = c.req.query_param(name);
   if (!v) return fallback;
   auto n = parse_u64(*v);
-  if (!n)
+  // S3 reads these as 32-bit integers: a larger number is as wrong as a word.
+  if (!n || *n > 2147483647)
     throw S3Error("InvalidArgument", std::string("Provided ") + name + " not an integer or within integer range")
         .with("ArgumentName", name)
         .with("ArgumentValue", *v);
@@ -133,10 +135,12 @@ ObjectMeta meta_from_headers(const http::Request& req) {
   for (auto& [k, v] : req.headers) {
     if (!starts_with(k, "x-amz-meta-")) continue;
     std::string name = k.substr(11);
-    meta_size += name.size() + v.size();
+    std::string value = stored_meta_value(v);
+    // The limit counts the UTF-8 bytes of every name and (decoded) value.
+    meta_size += name.size() + value.size();
     auto it = std::find_if(m.user.begin(), m.user.end(), [&](auto& p) { return p.first == name; });
-    if (it != m.user.end()) it->second += "," + v;  // repeated headers join as HTTP says
-    else m.user.emplace_back(name, v);
+    if (it != m.user.end()) it->second += "," + value;  // repeated headers join as HTTP says
+    else m.user.emplace_back(name, value);
   }
   if (meta_size > kMaxUserMetadata) {
     throw S3Error("MetadataTooLarge").with("Size", std::to_string(meta_size)).with("MaxSizeAllowed", "2048");
@@ -172,7 +176,7 @@ void object_headers(const Object& o, http::Response& res) {
     if (k == "content-type") has_type = true;
   }
   if (!has_type) res.set_header("Content-Type", "binary/octet-stream");
-  for (auto& [k, v] : o.meta.user) res.set_header("x-amz-meta-" + k, v);
+  for (auto& [k, v] : o.meta.user) res.set_header("x-amz-meta-" + k, returned_meta_value(v));
   if (o.meta.storage_class != "STANDARD") res.set_header("x-amz-storage-class", o.meta.storage_class);
   if (!o.meta.tags.empty()) res.set_header("x-amz-tagging-count", std::to_string(o.meta.tags.size()));
   if (!o.meta.part_sizes.empty()) res.set_header("x-amz-mp-parts-count", std::to_string(o.meta.part_sizes.size()));

@@ -38,6 +38,8 @@ CopySource open_copy_source(Ctx& c) {
   std::optional<Object> obj = version.empty() ? c.store().object(sb, sk) : c.store().find(sb, sk, version);
   if (!authorize(c, Op::kGetObject, &*bucket, obj ? &*obj : nullptr, by_version)) throw S3Error("AccessDenied");
   if (!obj) {
+    // As GetObject: a missing source key is 404 only to a caller that may list its bucket.
+    if (!may_list_bucket(c, *bucket)) throw S3Error("AccessDenied");
     if (!version.empty()) throw S3Error("NoSuchVersion").with("Key", sk).with("VersionId", version);
     throw S3Error("NoSuchKey").with("Key", sk);
   }
@@ -98,7 +100,10 @@ void copy_object(Ctx& c) {
   meta.checksum_algo.clear();
   meta.checksum_value.clear();
   meta.checksum_type.clear();
+  // Without x-amz-checksum-algorithm the copy keeps the source's algorithm (recomputed over the
+  // whole object: a copy is one part), and a source without one gets S3's default CRC64NVME.
   if (!algo && !src.obj.meta.checksum_algo.empty()) algo = parse_algo(src.obj.meta.checksum_algo);
+  if (!algo) algo = Algo::kCrc64Nvme;
   std::string nonce = sse.apply(meta);
   std::optional<Encryption> enc;
   if (sse.ssec) enc = Encryption{sse.ssec->key, nonce};

@@ -95,13 +95,17 @@ void delete_objects(Ctx& c) {
     batch.push_back({e.key, e.version, e.etag});
     in_batch.push_back(i);
   }
-  // Comparing an ETag reads the object: S3 wants s3:GetObject on it besides s3:DeleteObject.
+  // Each key needs s3:DeleteObject (s3:DeleteObjectVersion with a VersionId) on its own ARN; a
+  // refused key is an AccessDenied entry, the others are deleted. Comparing an ETag reads the
+  // object: S3 wants s3:GetObject on it as well.
   std::vector<bool> denied(keys.size(), false);
   for (size_t j = 0; j < in_batch.size(); j++) {
     const Entry& e = keys[in_batch[j]];
-    if (!e.etag || *e.etag == "*") continue;
     auto cur = c.store().object(c.bucket, e.key);
-    if (!authorize(c, Op::kGetObject, &*c.bkt, cur ? &*cur : nullptr, false)) denied[in_batch[j]] = true;
+    const Object* o = cur ? &*cur : nullptr;
+    bool ok = authorize_key(c, Op::kDeleteObject, e.key, o, e.has_version && e.version != "");
+    if (ok && e.etag && *e.etag != "*") ok = authorize_key(c, Op::kGetObject, e.key, o, false);
+    if (!ok) denied[in_batch[j]] = true;
   }
   for (size_t j = 0; j < in_batch.size();) {
     if (denied[in_batch[j]]) {

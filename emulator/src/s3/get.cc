@@ -31,6 +31,17 @@ bool check_conditions(Ctx& c, const Object& o) {
   return true;
 }
 
+// The checksum of part n (1-based) under x-amz-checksum-mode ENABLED: a part of a COMPOSITE
+// object has its own (kept at CompleteMultipartUpload, ObjectMeta format 3); part 1 of a
+// single-part object is the object. A part of a FULL_OBJECT upload has no checksum of its own.
+void part_checksum_headers(const ObjectMeta& m, uint64_t n, http::Response& res) {
+  if (m.part_sizes.empty()) return checksum_headers(m, res);
+  auto algo = parse_algo(m.checksum_algo);
+  if (!algo || m.checksum_type != "COMPOSITE" || n > m.part_checksums.size()) return;
+  res.set_header(algo_header(*algo), m.part_checksums[n - 1]);
+  res.set_header("x-amz-checksum-type", "COMPOSITE");
+}
+
 // response-content-type and friends replace the stored headers in this response only.
 void apply_overrides(Ctx& c) {
   static const std::pair<const char*, const char*> kOverrides[] = {
@@ -75,6 +86,7 @@ void get_object(Ctx& c) {
       length = o.meta.part_sizes[*n - 1];
     }
     c.res.set_header("x-amz-mp-parts-count", std::to_string(count));
+    if (iequals(c.req.header_or("x-amz-checksum-mode"), "ENABLED")) part_checksum_headers(o.meta, *n, c.res);
     partial = true;
   } else if (auto* rh = c.req.header("range")) {
     ByteRange r = parse_range(*rh, o.size);

@@ -185,6 +185,11 @@ void list_multipart_uploads(Ctx& c);
 // with_version: whether the version-specific IAM action applies (nullopt: the request has versionId).
 bool authorize(const Ctx& c, Op op, const Bucket* bucket, const Object* obj,
                std::optional<bool> with_version = std::nullopt);
+// authorize() for the object `key` of c.bkt (DeleteObjects: one check per key, obj may be nullptr).
+bool authorize_key(const Ctx& c, Op op, const std::string& key, const Object* obj, bool with_version);
+// Whether the caller may list c.bkt (s3:ListBucket): a missing key is 404 only then, else 403.
+bool may_list_bucket(const Ctx& c);
+bool may_list_bucket(const Ctx& c, const Bucket& b);  // another bucket (a copy source)
 // Whether the caller holds s3:BypassGovernanceRetention on obj (the bucket owner's account does
 // unless a policy denies it).
 bool may_bypass_governance(const Ctx& c, const Bucket& b, const Object* obj);
@@ -200,6 +205,9 @@ struct NewObjectAccess {
 NewObjectAccess new_object_access(Ctx& c);
 // The owner of an object completed from an upload whose ACL new_object_access chose.
 Owner completed_owner(const Ctx& c, const std::string& acl);
+// The owner a listing shows for an object: the bucket owner once the bucket is BucketOwnerEnforced
+// (AWS: it owns every object then, those written before the switch too), else the writer.
+const Owner& listed_owner(const Ctx& c, const Object& o);
 // A stored bucket subresource document as the response body (missing_code when it is not set);
 // removing one answers 204 whether or not it was set, as S3 does.
 void reply_config(Ctx& c, const char* key, const char* missing_code, const char* content_type);

@@ -71,7 +71,7 @@ void list_objects(Ctx& c, bool v2) {
       k.add("ChecksumAlgorithm", e.obj.meta.checksum_algo).add("ChecksumType", e.obj.meta.checksum_type);
     }
     k.add("Size", e.obj.size);
-    if (fetch_owner) k.child("Owner").add("ID", e.obj.owner.id).add("DisplayName", e.obj.owner.name);
+    if (fetch_owner) k.child("Owner").add("ID", listed_owner(c, e.obj).id);
     k.add("StorageClass", e.obj.meta.storage_class);
   }
   for (auto& e : page.entries) {

@@ -45,8 +45,8 @@ std::string strip_quotes(std::string s) {
 }
 
 void add_initiator_owner(XmlNode r, const Owner& o) {
-  r.child("Initiator").add("ID", o.id).add("DisplayName", o.name);
-  r.child("Owner").add("ID", o.id).add("DisplayName", o.name);
+  r.child("Initiator").add("ID", o.id);
+  r.child("Owner").add("ID", o.id);
 }
 
 std::optional<Algo> upload_algo(const Upload& u) {
@@ -417,10 +417,13 @@ void list_parts(Ctx& c) {
   abort_headers(*c.bkt, c.key, u.initiated_ms, c.res);  // lifecycle.h
   size_t max = count_param(c, "max-parts", 1000, 1000);
   int marker = static_cast<int>(count_param(c, "part-number-marker", 0, 100000));
+  // encoding-type=url (older SDKs send it: the AWS SDK for Java 1.x decodes the Key) encodes the Key.
+  bool url = url_encoding(c);
   auto parts = c.store().parts(u.id);
   XmlDoc doc("ListPartsResult");
   auto& r = doc.root;
-  r.add("Bucket", c.bucket).add("Key", c.key).add("UploadId", u.id);
+  r.add("Bucket", c.bucket).add("Key", url ? uri_encode(c.key, true) : c.key).add("UploadId", u.id);
+  if (url) r.add("EncodingType", "url");
   add_initiator_owner(r, u.owner);
   r.add("StorageClass", u.meta.storage_class).add("PartNumberMarker", static_cast<uint64_t>(marker));
   std::vector<Part> page;
@@ -457,11 +460,15 @@ void list_multipart_uploads(Ctx& c) {
   std::string prefix = param("prefix"), delimiter = param("delimiter"), key_marker = param("key-marker"),
               id_marker = param("upload-id-marker");
   size_t max = count_param(c, "max-uploads", 1000, 1000);
+  // encoding-type=url encodes Delimiter, KeyMarker, Prefix, NextKeyMarker and Key (and the common
+  // prefixes, as the object listings do).
+  bool url = url_encoding(c);
+  auto enc = [&](const std::string& s) { return url ? uri_encode(s, true) : s; };
   // In-progress uploads are few; one bounded read from the seek position is enough here.
   auto all = c.store().list_uploads(c.bucket, std::max(prefix, key_marker), 100000);
   XmlDoc doc("ListMultipartUploadsResult");
   auto& r = doc.root;
-  r.add("Bucket", c.bucket).add("KeyMarker", key_marker).add("UploadIdMarker", id_marker);
+  r.add("Bucket", c.bucket).add("KeyMarker", enc(key_marker)).add("UploadIdMarker", id_marker);
   std::vector<const Upload*> uploads;
   std::vector<std::string> prefixes;
   bool truncated = false, past_id_marker = id_marker.empty();
@@ -490,19 +497,20 @@ void list_multipart_uploads(Ctx& c) {
     if (!cp.empty()) prefixes.push_back(cp);
     else uploads.push_back(&u);
   }
-  r.add("NextKeyMarker", uploads.empty() ? "" : uploads.back()->key);
+  r.add("NextKeyMarker", uploads.empty() ? "" : enc(uploads.back()->key));
   r.add("NextUploadIdMarker", uploads.empty() ? "" : uploads.back()->id);
-  if (!delimiter.empty()) r.add("Delimiter", delimiter);
-  if (!prefix.empty()) r.add("Prefix", prefix);
+  if (!delimiter.empty()) r.add("Delimiter", enc(delimiter));
+  if (!prefix.empty()) r.add("Prefix", enc(prefix));
   r.add("MaxUploads", max).add_bool("IsTruncated", truncated);
+  if (url) r.add("EncodingType", "url");
   for (auto* u : uploads) {
     auto e = r.child("Upload");
-    e.add("Key", u->key).add("UploadId", u->id);
+    e.add("Key", enc(u->key)).add("UploadId", u->id);
     add_initiator_owner(e, u->owner);
     e.add("StorageClass", u->meta.storage_class).add("Initiated", iso8601_ms(u->initiated_ms));
     if (!u->meta.checksum_algo.empty()) e.add("ChecksumAlgorithm", u->meta.checksum_algo);
   }
-  for (auto& p : prefixes) r.child("CommonPrefixes").add("Prefix", p);
+  for (auto& p : prefixes) r.child("CommonPrefixes").add("Prefix", enc(p));
   reply_xml(c, doc);
 }
 

@@ -4,6 +4,7 @@
 #include "common/strings.h"
 #include "common/time.h"
 #include "s3/handlers.h"
+#include "s3/policy_request.h"
 
 namespace localaws::s3 {
 
@@ -164,7 +165,6 @@ void put_object_retention(Ctx& c) {
   require_lock_enabled(c);
   pugi::xml_document doc;
   auto root = xml_root(c, doc, "Retention");
-  const Object& o = loaded_object(c);
   auto mode = child_text(root, "Mode");
   auto until = child_text(root, "RetainUntilDate");
   if (!mode != !until) throw S3Error("MalformedXML");
@@ -175,6 +175,17 @@ void put_object_retention(Ctx& c) {
     r.until_ms = parse_until(*until, "RetainUntilDate");
     if (r.until_ms <= c.now_ms) throw S3Error("InvalidArgument", "The retain until date must be in the future!");
   }
+  // The policy sees the retention the body asks for (s3:object-lock-mode, -retain-until-date,
+  // -remaining-retention-days).
+  PolicyContext keys;
+  if (mode) {
+    keys.set("s3:object-lock-mode", *mode);
+    keys.set("s3:object-lock-retain-until-date", trim(*until));
+    int64_t days = (r.until_ms - c.now_ms + 86400000 - 1) / 86400000;
+    keys.set("s3:object-lock-remaining-retention-days", std::to_string(days));
+  }
+  if (!authorize_with(c, c.op, c.obj ? &*c.obj : nullptr, keys)) throw S3Error("AccessDenied");
+  const Object& o = loaded_object(c);
   // A bypass the caller may not use is no bypass: a governance retention then refuses the change.
   bool bypass = iequals(trim(c.req.header_or("x-amz-bypass-governance-retention")), "true") &&
                 may_bypass_governance(c, *c.bkt, &o);
@@ -197,9 +208,12 @@ void put_object_legal_hold(Ctx& c) {
   require_lock_enabled(c);
   pugi::xml_document doc;
   auto root = xml_root(c, doc, "LegalHold");
-  const Object& o = loaded_object(c);
   auto status = child_text(root, "Status");
   if (!status || (*status != "ON" && *status != "OFF")) throw S3Error("MalformedXML");
+  PolicyContext keys;
+  keys.set("s3:object-lock-legal-hold", *status);
+  if (!authorize_with(c, c.op, c.obj ? &*c.obj : nullptr, keys)) throw S3Error("AccessDenied");
+  const Object& o = loaded_object(c);
   // ---- checks end ----
   raise(c.store().set_legal_hold(c.bucket, c.key, o.version_id, *status == "ON"), c);
 }

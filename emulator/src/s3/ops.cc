@@ -35,12 +35,14 @@ constexpr std::array kTable = {
           acl(kRead, "s3:ListBucketVersions"), list_object_versions},
     OpRow{Op::kListMultipartUploads, "ListMultipartUploads", "GET", B, "uploads", "", kBkt,
           acl(kRead, "s3:ListBucketMultipartUploads"), list_multipart_uploads},
+    // Authorizes each key itself (DeleteObject's row against bucket/key); a refused key is an Error entry.
     OpRow{Op::kDeleteObjects, "DeleteObjects", "POST", B, "delete", "", kBkt,
           acl(kWrite, "s3:DeleteObject", "s3:DeleteObjectVersion"), delete_objects},
     // Authorizes its policy document's signer itself.
     OpRow{Op::kPostObject, "PostObject", "POST", B, "", "", kBkt, acl(kWrite, "s3:PutObject"), post_object},
-    // A preflight carries no identity: the bucket's CORS rules decide.
-    OpRow{Op::kPreflightBucket, "PreflightRequest", "OPTIONS", B, "", "", kBkt, {}, preflight},
+    // A preflight carries no identity: the bucket's CORS rules decide (it loads the bucket itself:
+    // a missing bucket is a CORS answer, not NoSuchBucket).
+    OpRow{Op::kPreflightBucket, "PreflightRequest", "OPTIONS", B, "", "", kNo, {}, preflight},
     OpRow{Op::kGetBucketLocation, "GetBucketLocation", "GET", B, "location", "", kBkt, owner("s3:GetBucketLocation"),
           get_bucket_location},
     OpRow{Op::kGetBucketAcl, "GetBucketAcl", "GET", B, "acl", "", kBkt, acl(kReadAcp, "s3:GetBucketAcl"), get_acl},
@@ -178,7 +180,7 @@ constexpr std::array kTable = {
           get_object},
     OpRow{Op::kDeleteObject, "DeleteObject", "DELETE", O, "", "", kBkt,
           acl(kWrite, "s3:DeleteObject", "s3:DeleteObjectVersion"), delete_object},
-    OpRow{Op::kPreflightObject, "PreflightRequest", "OPTIONS", O, "", "", kBkt, {}, preflight},
+    OpRow{Op::kPreflightObject, "PreflightRequest", "OPTIONS", O, "", "", kNo, {}, preflight},
     OpRow{Op::kGetObjectTagging, "GetObjectTagging", "GET", O, "tagging", "", kObj,
           acl(kRead, "s3:GetObjectTagging", "s3:GetObjectVersionTagging"), get_object_tagging},
     OpRow{Op::kPutObjectTagging, "PutObjectTagging", "PUT", O, "tagging", "", kObj,

@@ -207,15 +207,4 @@ Effect evaluate_policy(std::string_view text, const PolicyCaller& who, std::stri
   return evaluate_policy(text, PolicyRequest{who, std::string(action), std::string(resource), {}});
 }
 
-bool policy_is_public(std::string_view text) {
-  json doc = json::parse(text, nullptr, false);
-  if (!doc.is_object()) return false;
-  for (auto& st : statements(doc)) {
-    if (st.is_object() && st.value("Effect", "") == "Allow" && !st.contains("Condition") &&
-        all_principals(st.value("Principal", json())))
-      return true;
-  }
-  return false;
-}
-
 }  // namespace localaws::s3

@@ -39,8 +39,15 @@ Effect evaluate_policy(std::string_view text, const PolicyRequest& req);
 Effect evaluate_policy(std::string_view text, const PolicyCaller& who, std::string_view action,
                        std::string_view resource);
 
-// A policy is public when an Allow statement without conditions names every principal
-// (https://docs.aws.amazon.com/AmazonS3/latest/userguide/access-control-block-public-access.html#access-control-block-public-access-policy-status).
+// Whether a policy is public as S3 decides it (GetBucketPolicyStatus, BlockPublicPolicy,
+// RestrictPublicBuckets): an Allow statement is public unless it names fixed principals or a
+// Condition limits it to fixed values of aws:SourceIp (narrow CIDRs), aws:SourceArn, SourceVpc,
+// SourceVpce, SourceOwner, SourceAccount, aws:userid, aws:PrincipalAccount / PrincipalArn /
+// PrincipalOrgID, s3:DataAccessPointArn / DataAccessPointAccount or
+// s3:x-amz-server-side-encryption-aws-kms-key-id (values without wildcards or policy variables,
+// under an operator that must match: ...Equals, ...Like, IpAddress; not Not..., ...IfExists or
+// ForAllValues:). In policy_public.cc, unit tested in tests/unit/s3_public_test.cc.
+// https://docs.aws.amazon.com/AmazonS3/latest/userguide/access-control-block-public-access.html#access-control-block-public-access-policy-status
 bool policy_is_public(std::string_view text);
 
 // Glob match with '*' (any run) and '?' (one character); case-insensitive when asked.

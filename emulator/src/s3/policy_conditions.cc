@@ -373,6 +373,9 @@ void PolicyContext::add(std::string_view key, std::string value) { keys_[normali
 void PolicyContext::set_list(std::string_view key, std::vector<std::string> values) {
   keys_[normalize(key)] = std::move(values);
 }
+void PolicyContext::merge(const PolicyContext& other) {
+  for (auto& [k, v] : other.keys_) keys_[k] = v;
+}
 const std::vector<std::string>* PolicyContext::get(std::string_view key) const {
   auto it = keys_.find(normalize(key));
   return it == keys_.end() ? nullptr : &it->second;

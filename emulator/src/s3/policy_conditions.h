@@ -28,6 +28,7 @@ class PolicyContext {
   void add(std::string_view key, std::string value);      // multi-valued keys (s3:RequestObjectTagKeys)
   void set_list(std::string_view key, std::vector<std::string> values);  // present, possibly empty
   const std::vector<std::string>* get(std::string_view key) const;
+  void merge(const PolicyContext& other);  // other's keys replace these
   static std::string normalize(std::string_view key);
 
  private:

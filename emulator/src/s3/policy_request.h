@@ -15,4 +15,11 @@ PolicyContext policy_context(const Ctx& c, const Bucket& b, const Object* obj);
 // https://docs.aws.amazon.com/AmazonS3/latest/userguide/bucket-owner-condition.html
 void check_expected_owners(const Ctx& c);
 
+// authorize() once the body is read, with the condition keys it adds (access.cc). prepare()
+// leaves the check of PutObjectTagging, PutObjectRetention and PutObjectLegalHold to their
+// handlers when the bucket has a policy (body_keyed_op()).
+bool authorize_with(const Ctx& c, Op op, const Object* obj, const PolicyContext& extra);
+// s3:RequestObjectTag/<key> and s3:RequestObjectTagKeys of a tag set.
+PolicyContext request_tag_keys(const Pairs& tags);
+
 }  // namespace localaws::s3

@@ -122,8 +122,15 @@ std::pair<uint64_t, uint64_t> check_policy(const Ctx& c, const Form& f, const st
 http::HeaderList form_headers(const Form& f) {
   http::HeaderList h;
   for (auto& [name, v] : f.fields) {
-    if (name == "acl") h.emplace_back("x-amz-acl", v);
-    else if (name == "content-type" || name == "cache-control" || name == "content-disposition" ||
+    if (name == "acl") {
+      h.emplace_back("x-amz-acl", v);
+    } else if (name == "tagging") {
+      // A Tagging document; as x-amz-tagging the object stores it and the policy sees
+      // s3:RequestObjectTag/<key> and s3:RequestObjectTagKeys.
+      std::string q;
+      for (auto& [k, tv] : parse_tagging_xml(v)) q += (q.empty() ? "" : "&") + uri_encode(k) + "=" + uri_encode(tv);
+      h.emplace_back("x-amz-tagging", q);
+    } else if (name == "content-type" || name == "cache-control" || name == "content-disposition" ||
              name == "content-encoding" || name == "expires" || starts_with(name, "x-amz-meta-") ||
              starts_with(name, "x-amz-grant-") || name == "x-amz-storage-class" ||
              starts_with(name, "x-amz-object-lock-"))
@@ -246,9 +253,22 @@ void post_object(Ctx& c) {
   if (writer.size() > range.second) throw S3Error("EntityTooLarge").with("MaxSizeAllowed", std::to_string(range.second));
   Ctx pc{c.env, c.req, c.res, signer, Op::kPutObject, c.bucket, key, c.bkt, std::nullopt, c.now_ms};
   check_key(key);
-  if (!authorize(pc, Op::kPutObject, &*c.bkt, nullptr)) throw S3Error("AccessDenied");
-  // The form's fields act as the PutObject's headers.
+  // The form's fields act as the PutObject's headers, for the policy's condition keys too
+  // (s3:x-amz-acl, s3:x-amz-storage-class, s3:RequestObjectTag/<key> ...), beside the request's
+  // own headers (aws:Referer, aws:UserAgent).
   http::HeaderList saved = form_headers(form);
+  http::HeaderList with_form = saved;  // first: a form field wins over a header of the same name
+  with_form.insert(with_form.end(), c.req.headers.begin(), c.req.headers.end());
+  std::swap(with_form, c.req.headers);
+  bool allowed = false;
+  try {
+    allowed = authorize(pc, Op::kPutObject, &*c.bkt, nullptr);
+  } catch (...) {
+    std::swap(with_form, c.req.headers);
+    throw;
+  }
+  std::swap(with_form, c.req.headers);
+  if (!allowed) throw S3Error("AccessDenied");
   std::swap(saved, c.req.headers);
   ObjectMeta meta;
   NewObjectAccess access;

@@ -92,6 +92,17 @@ class S3Service : public Service {
       res.operation = r.name();
       Ctx c{env_, req, res, who, r.op(), bucket, key, std::nullopt, std::nullopt, env_.clock.now_ms()};
       prepare(c, r);
+      // A body over the operation's limit is refused from its announced length (receive_body
+      // checks the same when the body is read).
+      if (r.op() == Op::kPutObject || r.op() == Op::kUploadPart) {
+        const std::string* len = req.header("x-amz-decoded-content-length");
+        if (!len) len = req.header("content-length");
+        auto n = len ? parse_u64(trim(*len)) : std::nullopt;
+        if (n && *n > kMaxPutSize) {
+          throw S3Error("EntityTooLarge").with("ProposedSize", std::to_string(*n)).with("MaxSizeAllowed",
+                                                                                      std::to_string(kMaxPutSize));
+        }
+      }
       return true;
     } catch (const S3Error& e) {
       render_error(e, req.method, req.request_id, res);
@@ -151,17 +162,29 @@ class S3Service : public Service {
     }
     if (row.load != Load::kNone) {
       c.bkt = store_.bucket(c.bucket);
-      if (!c.bkt) {
-        if (c.who.anonymous) throw S3Error("AccessDenied");
-        throw S3Error("NoSuchBucket").with("BucketName", c.bucket);
-      }
+      // A bucket that does not exist is NoSuchBucket to every caller, anonymous ones too (bucket
+      // names are global: S3 tells anyone a name is free).
+      if (!c.bkt) throw S3Error("NoSuchBucket").with("BucketName", c.bucket);
       check_expected_owners(c);  // x-amz-expected-bucket-owner (s3/policy_request.h)
     }
     if (!c.key.empty()) check_key(c.key);
     if (row.load == Load::kObject) load_object(c);
     // POST Object authorizes its policy's signer; a preflight carries no identity (CORS rules decide).
     if (c.op == Op::kPostObject || row.need.action[0] == '\0') return;
-    if (!authorize(c, c.op, c.bkt ? &*c.bkt : nullptr, c.obj ? &*c.obj : nullptr)) throw S3Error("AccessDenied");
+    // Left to the handler: DeleteObjects authorizes each key (a refused key is an Error entry of
+    // the result); operations whose body holds condition keys (tags, retention, legal hold) are
+    // authorized once it is read (authorize_with(), s3/policy_request.h) when a policy could read them.
+    bool body_keyed = c.op == Op::kPutObjectTagging || c.op == Op::kPutObjectRetention ||
+                      c.op == Op::kPutObjectLegalHold;
+    bool deferred = c.op == Op::kDeleteObjects || (body_keyed && c.bkt->get("policy"));
+    if (!deferred && !authorize(c, c.op, c.bkt ? &*c.bkt : nullptr, c.obj ? &*c.obj : nullptr))
+      throw S3Error("AccessDenied");
+    // A key that does not exist (or whose current version is a delete marker) is 404 only to
+    // callers that may list the bucket; others get 403 and learn nothing about its keys
+    // (https://docs.aws.amazon.com/AmazonS3/latest/API/API_GetObject.html, HeadObject, GetObjectAttributes).
+    bool reads = c.op == Op::kGetObject || c.op == Op::kHeadObject || c.op == Op::kGetObjectAttributes;
+    if (reads && (!c.obj || (c.obj->is_marker && !c.req.query_param("versionId"))) && !may_list_bucket(c))
+      throw S3Error("AccessDenied");
     // Requester Pays: a requester that accepted the charge is told it was charged.
     if (c.bkt && requester_pays(*c.bkt) && c.req.header_or("x-amz-request-payer") == "requester")
       c.res.set_header("x-amz-request-charged", "requester");

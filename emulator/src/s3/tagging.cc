@@ -1,7 +1,10 @@
 // Put/Get/DeleteObjectTagging, and the Tagging document both object and bucket tagging read and write.
+#include <cctype>
+
 #include "common/strings.h"
 #include "http/body.h"
 #include "s3/handlers.h"
+#include "s3/policy_request.h"
 
 namespace localaws::s3 {
 
@@ -54,9 +57,42 @@ void validate_bucket_tags(const Pairs& tags) {
   if (tags.size() > 50) throw S3Error("BadRequest", "Bucket tag count cannot be greater than 50");
 }
 
+namespace {
+// The characters AWS tags allow: letters (any non-ASCII UTF-8 counts as one), digits, space and
+// + - = . _ : / @.
+bool tag_chars(std::string_view s) {
+  for (unsigned char ch : s) {
+    if (ch >= 0x80 || std::isalnum(ch)) continue;
+    if (std::string_view(" +-=._:/@").find(static_cast<char>(ch)) == std::string_view::npos) return false;
+  }
+  return true;
+}
+
+// The tag set of PutObjectTagging as S3 checks it, naming the tag at fault as AWS does: TagKey
+// for a bad or repeated key, TagKey and TagValue for a bad value.
+void validate_object_tags(const Pairs& tags) {
+  if (tags.size() > 10) throw S3Error("BadRequest", "Object tags cannot be greater than 10");
+  for (size_t i = 0; i < tags.size(); i++) {
+    auto& [k, v] = tags[i];
+    if (k.empty() || utf8_chars(k) > 128) throw S3Error("InvalidTag", "The TagKey you have provided is invalid");
+    if (!valid_utf8(k) || !tag_chars(k))
+      throw S3Error("InvalidTag", "The TagKey you have provided is invalid").with("TagKey", k);
+    if (utf8_chars(v) > 256) throw S3Error("InvalidTag", "The TagValue you have provided is too long, max 256");
+    if (!valid_utf8(v) || !tag_chars(v))
+      throw S3Error("InvalidTag", "The TagValue you have provided is invalid").with("TagKey", k).with("TagValue", v);
+    for (size_t j = 0; j < i; j++) {
+      if (tags[j].first == k)
+        throw S3Error("InvalidTag", "Cannot provide multiple Tags with the same key").with("TagKey", k);
+    }
+  }
+}
+}  // namespace
+
 void put_object_tagging(Ctx& c) {
   Pairs tags = parse_tagging_xml(read_small_body(c, 64 * 1024));
-  validate_tags(tags);
+  validate_object_tags(tags);
+  // The policy sees the tags the body sets (s3:RequestObjectTag/<key>, s3:RequestObjectTagKeys).
+  if (!authorize_with(c, c.op, c.obj ? &*c.obj : nullptr, request_tag_keys(tags))) throw S3Error("AccessDenied");
   const Object& o = loaded_object(c);
   // ---- checks end ----
   raise(c.store().set_tags(c.bucket, c.key, o.version_id, tags), c);

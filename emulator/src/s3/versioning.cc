@@ -78,7 +78,9 @@ void list_object_versions(Ctx& c) {
     if (e.is_prefix) continue;
     const Object& o = e.obj;
     auto v = r.child(o.is_marker ? "DeleteMarker" : "Version");
-    v.child("Owner").add("ID", o.owner.id).add("DisplayName", o.owner.name);
+    // A delete marker shows the account that created it (DeleteMarkerEntry: "The account that
+    // created the delete marker"); a version its owner under the bucket's ownership setting.
+    v.child("Owner").add("ID", o.is_marker ? o.owner.id : listed_owner(c, o).id);
     v.add("Key", enc(o.key)).add("VersionId", o.version_id).add_bool("IsLatest", o.is_latest);
     v.add("LastModified", iso8601_ms(o.last_modified_ms));
     if (o.is_marker) continue;

@@ -245,6 +245,9 @@ void Server::install_routes() {
     auto res = serve_expect(*rt_, req);
     if (!res) return 100;
     write_response(*res, hres);
+    // The library frames this early answer without computing its length: say it, so the client
+    // need not wait for the close to know where the error document ends.
+    if (!res->omit_body) hres.set_header("Content-Length", std::to_string(hres.body.size()));
     return res->status;
   });
   s.set_exception_handler([](const httplib::Request&, httplib::Response& res, std::exception_ptr) {
