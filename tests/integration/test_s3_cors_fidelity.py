@@ -179,6 +179,22 @@ class CorsFidelityTest(S3TestCase):
         self.assertEqual((h["access-control-allow-origin"], h["access-control-allow-methods"]), ("*", "GET"))
         self.assertNotIn("access-control-allow-credentials", h)
 
+    def test_refused_presigned_urls_carry_cors_headers(self):
+        # Refused by authentication itself: the page can still read the 403 and its code.
+        url = self.v4.generate_presigned_url("get_object", Params={"Bucket": self.b, "Key": "k"}, ExpiresIn=60)
+        expired = url.replace("X-Amz-Expires=60", "X-Amz-Expires=0")  # expired at once (checked first)
+        status, h, body = self.raw("GET", self.target(expired), {"Origin": APP})
+        self.assertEqual((status, element(body, "Code")), (403, "AccessDenied"))
+        self.assertIn("expired", element(body, "Message"))
+        self.assertEqual(h["access-control-allow-origin"], APP)
+        tampered = re.sub(r"X-Amz-Signature=[0-9a-f]+", "X-Amz-Signature=" + "0" * 64, url)
+        status, h, body = self.raw("GET", self.target(tampered), {"Origin": APP})
+        self.assertEqual((status, element(body, "Code")), (403, "SignatureDoesNotMatch"))
+        self.assertEqual((h["access-control-allow-origin"], h["vary"]), (APP, VARY))
+        # No Origin, no CORS headers.
+        status, h, _ = self.raw("GET", self.target(tampered), {})
+        self.assertEqual((status, cors_headers(h)), (403, {}))
+
     def test_anonymous_public_object(self):
         b = "cors-public"
         self.s3.create_bucket(Bucket=b)

@@ -74,28 +74,21 @@ AuthResult Authenticator::verify_v2(http::Request& req, bool presigned, int64_t 
   // "/bucket" + path.
   std::string resource = sigv2::canonical_resource(req.raw_path, req.raw_query);
   std::string sts = sigv2::string_to_sign(req, date_line, presigned, resource);
-  auto matches = [&](const std::string& path) {
-    std::string other = sigv2::string_to_sign(req, date_line, presigned, sigv2::canonical_resource(path, req.raw_query));
+  auto matches = [&](const std::string& path, bool documented_only) {
+    std::string other = sigv2::string_to_sign(req, date_line, presigned,
+                                              sigv2::canonical_resource(path, req.raw_query, documented_only));
     return sigv4::signatures_equal(sigv2::sign(account->secret_access_key, other), signature);
   };
   bool ok = sigv4::signatures_equal(sigv2::sign(account->secret_access_key, sts), signature);
-  if (!ok && req.raw_path.size() > 1 && req.raw_path.find('/', 1) == std::string::npos) ok = matches(req.raw_path + "/");
-  if (!ok) {
-    std::string bucket = sigv2::virtual_host_bucket(req);
-    if (!bucket.empty()) ok = matches("/" + bucket + req.raw_path);
-  }
+  if (!ok && req.raw_path.size() > 1 && req.raw_path.find('/', 1) == std::string::npos)
+    ok = matches(req.raw_path + "/", false);
+  std::string bucket = sigv2::virtual_host_bucket(req);
+  if (!ok && !bucket.empty()) ok = matches("/" + bucket + req.raw_path, false);
   // A signer that includes only the documented sub-resources (s3cmd signs ?tagging requests
   // without "?tagging"), path style or virtual-hosted.
-  std::string short_resource = sigv2::canonical_resource(req.raw_path, req.raw_query, true);
-  if (!ok && short_resource != resource) {
-    auto short_matches = [&](const std::string& path) {
-      std::string other =
-          sigv2::string_to_sign(req, date_line, presigned, sigv2::canonical_resource(path, req.raw_query, true));
-      return sigv4::signatures_equal(sigv2::sign(account->secret_access_key, other), signature);
-    };
-    ok = short_matches(req.raw_path);
-    std::string bucket = sigv2::virtual_host_bucket(req);
-    if (!ok && !bucket.empty()) ok = short_matches("/" + bucket + req.raw_path);
+  if (!ok && sigv2::canonical_resource(req.raw_path, req.raw_query, true) != resource) {
+    ok = matches(req.raw_path, true);
+    if (!ok && !bucket.empty()) ok = matches("/" + bucket + req.raw_path, true);
   }
   if (!ok) {
     r.error = errors::signature_mismatch(kS3, access_key, sts, "", signature);

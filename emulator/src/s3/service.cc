@@ -106,12 +106,24 @@ class S3Service : public Service {
       return true;
     } catch (const S3Error& e) {
       render_error(e, req.method, req.request_id, res);
+      error_cors(req, res);
       return false;
     }
   }
 
+  // A refusal before the handler (authentication, or an early answer to Expect: 100-continue) gets
+  // the bucket's CORS headers as any other error does, so a page can read why (an expired
+  // presigned URL, a bad signature) instead of seeing a CORS failure.
   void render_auth_error(const auth::AuthError& e, const http::Request& req, http::Response& res) override {
     render_error(from_auth_error(e), req.method, req.request_id, res);
+    error_cors(req, res);
+  }
+
+  void error_cors(const http::Request& req, http::Response& res) {
+    if (!req.header("origin") || req.method == "OPTIONS") return;
+    std::string bucket, key;
+    if (!split_request(req, bucket, key) || bucket.empty()) return;
+    if (auto b = store_.bucket(bucket)) add_cors_headers(*b, req, res);
   }
   void render_internal_error(const http::Request& req, http::Response& res) override {
     render_error(S3Error("InternalError"), req.method, req.request_id, res);
