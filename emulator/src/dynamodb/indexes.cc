@@ -1,5 +1,6 @@
 #include "dynamodb/indexes.h"
 
+#include "dynamodb/composite_key.h"
 #include "dynamodb/value.h"
 
 namespace localaws::ddb {
@@ -17,9 +18,12 @@ IndexDef def_from(const Table& t, const json& idx, bool global) {
   d.global = global;
   for (auto& k : idx["KeySchema"]) {
     std::string name = k["AttributeName"];
-    if (k["KeyType"] == "HASH") d.hash_key = name, d.hash_type = attribute_type(t, name);
-    else d.range_key = name, d.range_type = attribute_type(t, name);
+    KeyAttr a{name, attribute_type(t, name)};
+    auto& side = k["KeyType"] == "HASH" ? d.hash_attrs : d.range_attrs;
+    side.push_back(a);
   }
+  d.hash_key = d.hash_attrs.at(0).name, d.hash_type = d.hash_attrs[0].type;
+  if (!d.range_attrs.empty()) d.range_key = d.range_attrs[0].name, d.range_type = d.range_attrs[0].type;
   d.projection = idx["Projection"]["ProjectionType"];
   if (idx["Projection"].contains("NonKeyAttributes"))
     for (auto& a : idx["Projection"]["NonKeyAttributes"]) d.include.push_back(a);
@@ -41,7 +45,29 @@ std::optional<std::string> index_key(const IndexDef& d, const json& item, const 
   return key_bytes(*it);
 }
 
+// The key bytes of one side of the index, or nullopt when the item lacks any of its attributes.
+// Every present attribute is type-checked, so a wrong type is an error even on a sparse item.
+std::optional<std::string> side_key(const IndexDef& d, const json& item, const std::vector<KeyAttr>& attrs) {
+  bool missing = false;
+  std::vector<std::string> parts;
+  for (auto& a : attrs) {
+    auto b = index_key(d, item, a.name, a.type);
+    if (!b) missing = true;
+    else parts.push_back(std::move(*b));
+  }
+  if (missing) return std::nullopt;
+  if (parts.size() == 1) return parts[0];
+  return composite_key(parts);
+}
+
 }  // namespace
+
+std::string IndexDef::side_bytes(const std::vector<KeyAttr>& attrs, const json& values) {
+  if (attrs.size() == 1) return key_bytes(values.at(attrs[0].name));
+  std::vector<std::string> parts;
+  for (auto& a : attrs) parts.push_back(key_bytes(values.at(a.name)));
+  return composite_key(parts);
+}
 
 Table IndexDef::as_table(const Table& base) const {
   Table t = base;
@@ -69,17 +95,19 @@ std::optional<IndexDef> find_index(const Table& t, const std::string& name) {
 std::vector<IndexRow> index_rows(const Table& t, const json& item) {
   std::vector<IndexRow> rows;
   for (const IndexDef& d : index_defs(t)) {
-    auto ihk = index_key(d, item, d.hash_key, d.hash_type);
+    auto ihk = side_key(d, item, d.hash_attrs);
     std::optional<std::string> irk = std::string();
-    if (!d.range_key.empty()) irk = index_key(d, item, d.range_key, d.range_type);
+    if (!d.range_attrs.empty()) irk = side_key(d, item, d.range_attrs);
     if (!ihk || !irk) continue;
     json projected;
     if (d.projection == "ALL") {
       projected = item;
     } else {
       projected = json::object();
-      for (const std::string* k : {&t.hash_key, &t.range_key, &d.hash_key, &d.range_key})
+      for (const std::string* k : {&t.hash_key, &t.range_key})
         if (!k->empty() && item.contains(*k)) projected[*k] = item[*k];
+      for (auto* side : {&d.hash_attrs, &d.range_attrs})
+        for (auto& a : *side) projected[a.name] = item.at(a.name);
       for (auto& a : d.include)
         if (item.contains(a)) projected[a] = item[a];
     }

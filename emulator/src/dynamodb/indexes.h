@@ -10,14 +10,26 @@
 
 namespace localaws::ddb {
 
+struct KeyAttr {
+  std::string name, type;
+};
+
 struct IndexDef {
   std::string name;
   bool global = true;
+  // The first partition and sort attributes (all of them for a single-attribute key).
   std::string hash_key, hash_type, range_key, range_type;
+  // Every key attribute in KeySchema order: a GSI may have up to four of each (composite_key.h).
+  std::vector<KeyAttr> hash_attrs, range_attrs;
   std::string projection;            // ALL, KEYS_ONLY, INCLUDE
   std::vector<std::string> include;  // INCLUDE's NonKeyAttributes
   // The index seen as a table for key-condition analysis (keys and types; same name and id).
   Table as_table(const Table& base) const;
+  // More than one partition or sort attribute.
+  bool multi_attribute() const { return hash_attrs.size() > 1 || range_attrs.size() > 1; }
+  // The key bytes of one side (ihk / irk): plain key_bytes for one attribute, the composite key
+  // for several, "" for no sort key. `values` holds every attribute of the side, of its type.
+  static std::string side_bytes(const std::vector<KeyAttr>& attrs, const json& values);
 };
 
 std::vector<IndexDef> index_defs(const Table& t);

@@ -2,8 +2,10 @@
 // key bytes of value.h sort as DynamoDB sorts) and resume from ExclusiveStartKey by seeking,
 // never by counting. Secondary indexes come with issue 6.
 #include <cmath>
+#include <map>
 
 #include "common/crypto.h"
+#include "dynamodb/composite_key.h"
 #include "dynamodb/expr/eval.h"
 #include "dynamodb/expressions.h"
 #include "dynamodb/indexes.h"
@@ -58,6 +60,17 @@ const json& key_value(const Operand& o, const std::string& type) {
   return o.value;
 }
 
+// A key condition part with a value on the left mirrored ("':v < key'" as "key > :v").
+Condition normalized(const Condition& p) {
+  Condition part = p;
+  if (part.kind == Condition::Kind::kCompare && part.operands[0].kind == Operand::Kind::kValue) {
+    std::swap(part.operands[0], part.operands[1]);
+    if (part.op[0] == '<') part.op[0] = '>';
+    else if (part.op[0] == '>') part.op[0] = '<';
+  }
+  return part;
+}
+
 struct KeyQuery {
   std::string hk;
   json hash_value;
@@ -72,13 +85,7 @@ KeyQuery analyze_key_condition(const Condition& c, const Table& t) {
   KeyQuery q;
   bool have_hash = false, have_range = false;
   for (const Condition* p : parts) {
-    Condition part = *p;
-    // Accept ":v = key" as "key = :v" (mirroring the operator).
-    if (part.kind == Condition::Kind::kCompare && part.operands[0].kind == Operand::Kind::kValue) {
-      std::swap(part.operands[0], part.operands[1]);
-      if (part.op[0] == '<') part.op[0] = '>';
-      else if (part.op[0] == '>') part.op[0] = '<';
-    }
+    Condition part = normalized(*p);
     std::string name = key_name(part.operands[0]);
     if (name.empty() || (name != t.hash_key && name != t.range_key)) bad_key_condition("Query key condition not supported");
     if (name == t.hash_key) {
@@ -113,16 +120,107 @@ KeyQuery analyze_key_condition(const Condition& c, const Table& t) {
   return q;
 }
 
+// KeyConditionExpression on a multi-attribute GSI (composite_key.h): equality on every partition
+// attribute; sort attributes from left to right, equality on a prefix of them and at most one
+// other condition (<, <=, >, >=, BETWEEN, begins_with) on the last one used.
+KeyQuery analyze_multi_key_condition(const Condition& c, const IndexDef& idx) {
+  std::vector<const Condition*> parts;
+  flatten_and(c, parts);
+  std::map<std::string, Condition> by_name;
+  for (const Condition* p : parts) {
+    Condition part = normalized(*p);
+    std::string name = key_name(part.operands[0]);
+    bool known = false;
+    for (auto* side : {&idx.hash_attrs, &idx.range_attrs})
+      for (auto& a : *side) known = known || a.name == name;
+    if (name.empty() || !known) bad_key_condition("Query key condition not supported");
+    if (!by_name.emplace(name, std::move(part)).second)
+      bad_key_condition("KeyConditionExpressions must only contain one condition per key");
+  }
+  KeyQuery q;
+  json hash_values = json::object();
+  for (auto& a : idx.hash_attrs) {
+    auto it = by_name.find(a.name);
+    if (it == by_name.end()) bad_key_condition("Query condition missed key schema element: " + a.name);
+    if (it->second.kind != Condition::Kind::kCompare || it->second.op != "=")
+      bad_key_condition("Query key condition not supported");
+    hash_values[a.name] = key_value(it->second.operands[1], a.type);
+  }
+  q.hash_value = hash_values;
+  q.hk = IndexDef::side_bytes(idx.hash_attrs, hash_values);
+  // The sort attributes used: a prefix of range_attrs, all but the last compared with "=".
+  size_t used = 0;
+  for (size_t i = 0; i < idx.range_attrs.size(); ++i)
+    if (by_name.count(idx.range_attrs[i].name)) used = i + 1;
+  for (size_t i = 0; i < used; ++i) {
+    const std::string& n = idx.range_attrs[i].name;
+    auto it = by_name.find(n);
+    if (it == by_name.end()) bad_key_condition("Query condition missed key schema element: " + n);
+    if (i + 1 < used && (it->second.kind != Condition::Kind::kCompare || it->second.op != "="))
+      bad_key_condition("Query key condition not supported: only the last sort key attribute used (" +
+                        idx.range_attrs[used - 1].name + ") may have a condition other than equality; " + n +
+                        " must be compared with =");
+  }
+  if (used == 0) return q;
+  bool single = idx.range_attrs.size() == 1;
+  // enc: one attribute's bytes within the sort key; prefix: the equalities before the last one.
+  auto enc = [&](const json& v) { return single ? key_bytes(v) : composite_key_part(key_bytes(v)); };
+  std::string prefix;
+  for (size_t i = 0; i + 1 < used; ++i)
+    prefix += enc(key_value(by_name[idx.range_attrs[i].name].operands[1], idx.range_attrs[i].type));
+  const KeyAttr& last = idx.range_attrs[used - 1];
+  const Condition& part = by_name[last.name];
+  auto& r = q.range;
+  auto upper = [&](const std::string& p) { return single ? std::optional<std::string>(p) : prefix_end(p); };
+  auto prefix_hi = [&] {
+    r.hi = prefix.empty() ? std::nullopt : prefix_end(prefix);
+    r.hi_inclusive = false;
+  };
+  if (!prefix.empty()) r.lo = prefix;
+  if (part.kind == Condition::Kind::kBetween) {
+    r.lo = prefix + enc(key_value(part.operands[1], last.type));
+    r.hi = upper(prefix + enc(key_value(part.operands[2], last.type)));
+    r.hi_inclusive = single;
+  } else if (part.kind == Condition::Kind::kFunction) {  // begins_with
+    if (last.type == "N")
+      bad_key_condition("Invalid KeyConditionExpression: Incorrect operand type for operator or function; "
+                        "operator or function: begins_with, operand type: N");
+    std::string b = key_bytes(key_value(part.operands[1], last.type));
+    r.lo = prefix + (single ? b : escape_key_part(b));
+    r.hi = prefix_end(*r.lo);
+    r.hi_inclusive = false;
+  } else {
+    std::string b = prefix + enc(key_value(part.operands[1], last.type));
+    if (part.op == "=") {
+      r.lo = b;
+      r.hi = upper(b);
+      r.hi_inclusive = single;
+    } else if (part.op == "<" || part.op == "<=") {
+      r.hi = part.op == "<" ? std::optional<std::string>(b) : upper(b);
+      r.hi_inclusive = single && part.op == "<=";
+    } else {
+      prefix_hi();
+      if (part.op == ">=") r.lo = b;
+      else if (single) r.lo = b, r.lo_inclusive = false;
+      else r.lo = prefix_end(b);
+      if (!r.lo) bad_key_condition("Query key condition not supported");
+    }
+    return q;
+  }
+  return q;
+}
+
 // The key attributes of a position: the table's, plus the index's when reading an index.
 std::vector<std::pair<std::string, std::string>> position_keys(const Table& t, const std::optional<IndexDef>& idx) {
   std::vector<std::pair<std::string, std::string>> keys = {{t.hash_key, t.hash_type}};
   if (!t.range_key.empty()) keys.push_back({t.range_key, t.range_type});
   if (idx) {
-    for (auto& k : {std::pair{idx->hash_key, idx->hash_type}, {idx->range_key, idx->range_type}}) {
-      bool dup = k.first.empty();
-      for (auto& e : keys) dup = dup || e.first == k.first;
-      if (!dup) keys.push_back(k);
-    }
+    for (auto* side : {&idx->hash_attrs, &idx->range_attrs})
+      for (auto& a : *side) {
+        bool dup = false;
+        for (auto& e : keys) dup = dup || e.first == a.name;
+        if (!dup) keys.push_back({a.name, a.type});
+      }
   }
   return keys;
 }
@@ -138,7 +236,10 @@ store::IndexPos start_position(json& in, const Table& t, const std::optional<Ind
     if (!esk->contains(name) || value_type((*esk)[name]) != type) invalid();
   auto bytes = [&](const std::string& name) { return name.empty() ? std::string() : key_bytes((*esk)[name]); };
   store::IndexPos p{"", "", bytes(t.hash_key), bytes(t.range_key)};
-  if (idx) p.ihk = bytes(idx->hash_key), p.irk = bytes(idx->range_key);
+  if (idx) {
+    p.ihk = IndexDef::side_bytes(idx->hash_attrs, *esk);
+    if (!idx->range_attrs.empty()) p.irk = IndexDef::side_bytes(idx->range_attrs, *esk);
+  }
   return p;
 }
 
@@ -252,7 +353,8 @@ json query(Ctx& ctx) {
   return ctx.db.read([&](storage::Connection& c) {
     Table t = store::must_find_table(c, ctx, name);
     auto idx = resolve_index(ctx.in, t, o);
-    KeyQuery q = analyze_key_condition(*ex.key_condition, idx ? idx->as_table(t) : t);
+    KeyQuery q = idx && idx->multi_attribute() ? analyze_multi_key_condition(*ex.key_condition, *idx)
+                                               : analyze_key_condition(*ex.key_condition, idx ? idx->as_table(t) : t);
     std::optional<store::IndexPos> after;
     if (opt_object(ctx.in, "ExclusiveStartKey")) {
       after = start_position(ctx.in, t, idx);

@@ -15,6 +15,7 @@
 #include "common/log.h"
 #include "common/strings.h"
 #include "dynamodb/context.h"
+#include "dynamodb/partiql/ops.h"
 #include "dynamodb/store.h"
 #include "dynamodb/streams.h"
 #include "server/runtime.h"
@@ -51,6 +52,9 @@ const std::unordered_map<std::string_view, Handler>& handlers() {
       {"BatchWriteItem", batch_write_item},
       {"UpdateTimeToLive", update_time_to_live},
       {"DescribeTimeToLive", describe_time_to_live},
+      {"ExecuteStatement", execute_statement},
+      {"BatchExecuteStatement", batch_execute_statement},
+      {"ExecuteTransaction", execute_transaction},
   };
   return kHandlers;
 }

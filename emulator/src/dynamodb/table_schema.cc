@@ -8,6 +8,8 @@
 namespace localaws::ddb {
 namespace {
 
+constexpr size_t kMaxKeyAttributes = 4;  // of each key type in a GSI's KeySchema
+
 [[noreturn]] void invalid(const std::string& what) {
   throw DdbError::validation("One or more parameter values were invalid: " + what);
 }
@@ -26,11 +28,17 @@ std::string join(const std::vector<std::string>& v) {
 }
 
 // A KeySchema list: 1-2 elements, HASH first, RANGE second, distinct names. Returns the names.
-std::vector<std::string> check_key_schema(const json& ks, const std::string& field) {
+// multi: a global secondary index's, with up to four HASH elements followed by up to four RANGE
+// elements (multi-attribute keys).
+std::vector<std::string> check_key_schema(const json& ks, const std::string& field, bool multi = false) {
   if (!ks.is_array()) throw DdbError::serialization("Unexpected value type in payload");
   if (ks.empty()) throw DdbError::constraint("[]", field, "Member must have length greater than or equal to 1");
-  if (ks.size() > 2) throw DdbError::constraint(ks.dump(), field, "Member must have length less than or equal to 2");
+  size_t max = multi ? 2 * kMaxKeyAttributes : 2;
+  if (ks.size() > max)
+    throw DdbError::constraint(ks.dump(), field,
+                               "Member must have length less than or equal to " + std::to_string(max));
   std::vector<std::string> names;
+  size_t hashes = 0, ranges = 0;
   for (size_t i = 0; i < ks.size(); ++i) {
     const json& e = ks[i];
     if (!e.is_object()) throw DdbError::serialization("Unexpected value type in payload");
@@ -42,11 +50,24 @@ std::vector<std::string> check_key_schema(const json& ks, const std::string& fie
     std::string type = enum_param(e, "KeyType", (pos + "keyType").c_str(), {"HASH", "RANGE"}, "");
     if (type.empty()) require(e, "KeyType", (pos + "keyType").c_str());
     if (i == 0 && type != "HASH") throw DdbError::validation("Invalid KeySchema: The first KeySchemaElement is not a HASH key type");
-    if (i == 1 && type != "RANGE") throw DdbError::validation("Invalid KeySchema: The second KeySchemaElement is not a RANGE key type");
+    if (!multi && i == 1 && type != "RANGE")
+      throw DdbError::validation("Invalid KeySchema: The second KeySchemaElement is not a RANGE key type");
+    if (type == "HASH" && ranges > 0)
+      throw DdbError::validation("Invalid KeySchema: All HASH key elements must come before the RANGE key elements");
+    ++(type == "HASH" ? hashes : ranges);
+    for (auto& n : names)
+      if (n == *name) {
+        if (ks.size() == 2) invalid("Both the Hash Key and the Range Key element in the KeySchema have the same name");
+        invalid("Duplicate attribute name in KeySchema: " + *name);
+      }
     names.push_back(*name);
   }
-  if (names.size() == 2 && names[0] == names[1])
-    invalid("Both the Hash Key and the Range Key element in the KeySchema have the same name");
+  if (hashes > kMaxKeyAttributes)
+    throw DdbError::validation("Invalid KeySchema: The number of HASH key elements exceeds the limit of " +
+                               std::to_string(kMaxKeyAttributes));
+  if (ranges > kMaxKeyAttributes)
+    throw DdbError::validation("Invalid KeySchema: The number of RANGE key elements exceeds the limit of " +
+                               std::to_string(kMaxKeyAttributes));
   return names;
 }
 
@@ -180,7 +201,7 @@ json validate_create_table(const json& in) {
       std::string field = "globalSecondaryIndexes." + std::to_string(i + 1) + ".member";
       std::string name = check_index_name(idx, field);
       require(idx, "KeySchema", (field + ".keySchema").c_str());
-      check_defined(check_key_schema(idx["KeySchema"], field + ".keySchema"));
+      check_defined(check_key_schema(idx["KeySchema"], field + ".keySchema", true));
       json g = {{"IndexName", name}, {"KeySchema", idx["KeySchema"]}, {"Projection", check_projection(idx, field, name)}};
       auto gpt = idx.find("ProvisionedThroughput");
       bool has_gpt = gpt != idx.end() && !gpt->is_null();

@@ -7,6 +7,8 @@ import { fileURLToPath } from "node:url";
 import assert from "node:assert/strict";
 import { before, after } from "node:test";
 import { S3Client, CreateBucketCommand } from "@aws-sdk/client-s3";
+import { DynamoDBClient, CreateTableCommand } from "@aws-sdk/client-dynamodb";
+import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..", "..", "..");
 
@@ -91,6 +93,36 @@ export function s3Suite(buckets, ready) {
   });
   after(async () => {
     s3?.destroy();
+    await server?.stop();
+  });
+}
+
+// CreateTable input of an on-demand table keyed pk (S) and sk (N).
+export function pkSkTable(TableName) {
+  return {
+    TableName,
+    AttributeDefinitions: [{ AttributeName: "pk", AttributeType: "S" }, { AttributeName: "sk", AttributeType: "N" }],
+    KeySchema: [{ AttributeName: "pk", KeyType: "HASH" }, { AttributeName: "sk", KeyType: "RANGE" }],
+    BillingMode: "PAY_PER_REQUEST",
+  };
+}
+
+// The DynamoDB counterpart: before all, a server, a low-level client (no retries), a DocumentClient
+// (`translateConfig` passed to DynamoDBDocumentClient.from) and the tables created (CreateTable
+// inputs), then ready(server, client, doc); after all, both closed.
+export function ddbSuite(tables, ready, { translateConfig, args } = {}) {
+  let server;
+  let client;
+  before(async () => {
+    server = await startLocalaws({ args });
+    client = new DynamoDBClient({ endpoint: server.endpoint, region: server.region, credentials: server.credentials,
+      maxAttempts: 1 });
+    const doc = DynamoDBDocumentClient.from(client, translateConfig);
+    for (const t of tables) await client.send(new CreateTableCommand(t));
+    await ready(server, client, doc);
+  });
+  after(async () => {
+    client?.destroy();
     await server?.stop();
   });
 }

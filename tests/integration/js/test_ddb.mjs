@@ -1,31 +1,19 @@
 // DynamoDB through the AWS SDK for JavaScript v3: the low-level client and the DocumentClient.
-import { test, before, after } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
 import {
-  DynamoDBClient, CreateTableCommand, DescribeTableCommand, ListTablesCommand, PutItemCommand,
-  GetItemCommand, UpdateItemCommand, DeleteTableCommand, ConditionalCheckFailedException,
+  DescribeTableCommand, ListTablesCommand, PutItemCommand, GetItemCommand, UpdateItemCommand,
+  DeleteTableCommand, ConditionalCheckFailedException,
 } from "@aws-sdk/client-dynamodb";
-import { DynamoDBDocumentClient, PutCommand, GetCommand, UpdateCommand, DeleteCommand } from "@aws-sdk/lib-dynamodb";
-import { startLocalaws } from "./support.mjs";
+import { PutCommand, GetCommand, UpdateCommand, DeleteCommand } from "@aws-sdk/lib-dynamodb";
+import { ddbSuite, pkSkTable } from "./support.mjs";
 
-let server, client, doc;
+let client, doc;
 
-before(async () => {
-  server = await startLocalaws();
-  client = new DynamoDBClient({ endpoint: server.endpoint, region: server.region, credentials: server.credentials, maxAttempts: 1 });
-  doc = DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
-  await client.send(new CreateTableCommand({
-    TableName: "js-table",
-    AttributeDefinitions: [{ AttributeName: "pk", AttributeType: "S" }, { AttributeName: "sk", AttributeType: "N" }],
-    KeySchema: [{ AttributeName: "pk", KeyType: "HASH" }, { AttributeName: "sk", KeyType: "RANGE" }],
-    BillingMode: "PAY_PER_REQUEST",
-  }));
-});
-
-after(async () => {
-  client?.destroy();
-  await server?.stop();
-});
+ddbSuite([pkSkTable("js-table")], async (_server, c, d) => {
+  client = c;
+  doc = d;
+}, { translateConfig: { marshallOptions: { removeUndefinedValues: true } } });
 
 test("tables: list and describe", async () => {
   const list = await client.send(new ListTablesCommand({}));
