@@ -151,8 +151,9 @@ class TablesTest(DdbTestCase):
     def test_limits_endpoints_and_unknown_operation(self):
         self.assertEqual(self.ddb.describe_limits()["TableMaxReadCapacityUnits"], 40000)
         self.assertEqual(self.ddb.describe_endpoints()["Endpoints"][0]["CachePeriodInMinutes"], 1440)
-        # Not built yet (backups, issue 17): a clear error, never a silent success.
-        code, _, status = self.error(self.ddb.create_backup, TableName="tag-table", BackupName="nightly")
+        # Not built yet (export, issue 17): a clear error, never a silent success.
+        code, _, status = self.error(self.ddb.export_table_to_point_in_time, S3Bucket="bucket",
+                                     TableArn="arn:aws:dynamodb:us-east-1:000000000000:table/tag-table")
         self.assertEqual((code, status), ("UnknownOperationException", 400))
 
     def test_tables_are_per_account_and_region(self):

@@ -34,6 +34,8 @@ json untag_resource(Ctx&);
 json list_tags_of_resource(Ctx&);
 json describe_limits(Ctx&);
 json describe_endpoints(Ctx&);
+// A new TableId: a random (version 4) UUID.
+std::string new_table_id();
 // items.cc
 json put_item(Ctx&);
 json get_item(Ctx&);

@@ -14,6 +14,7 @@
 #include "common/crypto.h"
 #include "common/log.h"
 #include "common/strings.h"
+#include "dynamodb/backups.h"
 #include "dynamodb/context.h"
 #include "dynamodb/partiql/ops.h"
 #include "dynamodb/store.h"
@@ -55,6 +56,23 @@ const std::unordered_map<std::string_view, Handler>& handlers() {
       {"ExecuteStatement", execute_statement},
       {"BatchExecuteStatement", batch_execute_statement},
       {"ExecuteTransaction", execute_transaction},
+      {"CreateBackup", create_backup},
+      {"DescribeBackup", describe_backup},
+      {"ListBackups", list_backups},
+      {"DeleteBackup", delete_backup},
+      {"RestoreTableFromBackup", restore_table_from_backup},
+      {"DescribeContinuousBackups", describe_continuous_backups},
+      {"DescribeContributorInsights", describe_contributor_insights},
+      {"UpdateContributorInsights", update_contributor_insights},
+      {"ListContributorInsights", list_contributor_insights},
+      {"DescribeKinesisStreamingDestination", describe_kinesis_streaming_destination},
+      {"DescribeTableReplicaAutoScaling", describe_table_replica_auto_scaling},
+      {"ListGlobalTables", list_global_tables},
+      {"DescribeGlobalTable", describe_global_table},
+      {"ListExports", list_exports},
+      {"DescribeExport", describe_export},
+      {"ListImports", list_imports},
+      {"DescribeImport", describe_import},
   };
   return kHandlers;
 }

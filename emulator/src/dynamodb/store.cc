@@ -32,6 +32,14 @@ void migrate(storage::Database& db) {
       "CREATE TABLE ddb_stream_records(stream_arn TEXT NOT NULL, shard_id TEXT NOT NULL, seq INTEGER NOT NULL,"
       " created_ms INTEGER NOT NULL, record TEXT NOT NULL, PRIMARY KEY(stream_arn, shard_id, seq)) WITHOUT ROWID;"
       "CREATE INDEX ddb_stream_records_by_time ON ddb_stream_records(created_ms);",
+      // On-demand backups (backups.h): the backup row and a copy of the table's items.
+      // seq: creation order among backups of the same millisecond.
+      "CREATE TABLE ddb_backups(seq INTEGER PRIMARY KEY, backup_arn TEXT NOT NULL UNIQUE, account TEXT NOT NULL,"
+      " region TEXT NOT NULL, table_name TEXT NOT NULL, table_id TEXT NOT NULL, name TEXT NOT NULL,"
+      " created_ms INTEGER NOT NULL, item_count INTEGER NOT NULL, size INTEGER NOT NULL, source TEXT NOT NULL);"
+      "CREATE INDEX ddb_backups_by_time ON ddb_backups(account, region, created_ms, seq);"
+      "CREATE TABLE ddb_backup_items(backup_arn TEXT NOT NULL, hk BLOB NOT NULL, rk BLOB NOT NULL, item TEXT NOT NULL,"
+      " size INTEGER NOT NULL, PRIMARY KEY(backup_arn, hk, rk)) WITHOUT ROWID;",
   });
 }
 

@@ -10,14 +10,15 @@
 #include "dynamodb/table_schema.h"
 
 namespace localaws::ddb {
-namespace {
 
-std::string new_uuid() {
+std::string new_table_id() {
   std::string h = random_hex(16);
-  h[12] = '4';                     // version 4
+  h[12] = '4';                // version 4
   h[16] = "89ab"[h[16] % 4];  // RFC 4122 variant
   return h.substr(0, 8) + "-" + h.substr(8, 4) + "-" + h.substr(12, 4) + "-" + h.substr(16, 4) + "-" + h.substr(20);
 }
+
+namespace {
 
 std::string not_found_message(const std::string& name) { return "Requested resource not found: Table: " + name + " not found"; }
 
@@ -53,6 +54,7 @@ json describe(storage::Connection& c, const Ctx& ctx, const Table& t, const char
       {"DeletionProtectionEnabled", m["DeletionProtectionEnabled"]},
   };
   streams::describe_into(t, d);
+  if (m.contains("RestoreSummary")) d["RestoreSummary"] = m["RestoreSummary"];
   if (m.contains("LastUpdateToPayPerRequestDateTime"))
     d["BillingModeSummary"]["LastUpdateToPayPerRequestDateTime"] = m["LastUpdateToPayPerRequestDateTime"];
   for (const char* kind : {"LocalSecondaryIndexes", "GlobalSecondaryIndexes"}) {
@@ -100,7 +102,7 @@ json create_table(Ctx& ctx) {
   t.meta = validate_create_table(ctx.in);
   auto stream = streams::read_spec(ctx.in);
   t.meta["CreationDateTime"] = now_epoch_s();
-  t.id = new_uuid();
+  t.id = new_table_id();
   // Checking ends here; the one change follows.
   return ctx.db.write([&](storage::Connection& c) {
     if (stream && stream->enabled) streams::enable(c, ctx, t, stream->view_type);
