@@ -9,26 +9,17 @@ import sys
 import unittest
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "integration"))
-from localaws_support import AWS_CLIS as CLIS, LocalAws  # noqa: E402
+from ddb_support import DdbTestCase, cli_create_table  # noqa: E402
+from localaws_support import AWS_CLIS as CLIS  # noqa: E402
 
 
-class BackupsCliTest(unittest.TestCase):
-    @classmethod
-    def setUpClass(cls):
-        cls.server = LocalAws(in_memory=True).start()
-
-    @classmethod
-    def tearDownClass(cls):
-        cls.server.close()
-
+class BackupsCliTest(DdbTestCase):
     def test_backup_and_restore(self):
         s = self.server
         for name, exe in CLIS:
             with self.subTest(cli=name):
                 table = "cli-bk-" + name
-                s.aws("dynamodb", "create-table", "--table-name", table,
-                      "--attribute-definitions", "AttributeName=pk,AttributeType=S",
-                      "--key-schema", "AttributeName=pk,KeyType=HASH", "--billing-mode", "PAY_PER_REQUEST", exe=exe)
+                cli_create_table(s, table, exe)
                 for i in range(3):
                     s.aws("dynamodb", "put-item", "--table-name", table,
                           "--item", json.dumps({"pk": {"S": "k%d" % i}, "n": {"N": str(i)}}), exe=exe)
@@ -59,10 +50,7 @@ class BackupsCliTest(unittest.TestCase):
         for name, exe in CLIS:
             with self.subTest(cli=name):
                 table = "cli-tf-" + name
-                arn = s.aws_json("dynamodb", "create-table", "--table-name", table,
-                                 "--attribute-definitions", "AttributeName=pk,AttributeType=S",
-                                 "--key-schema", "AttributeName=pk,KeyType=HASH", "--billing-mode", "PAY_PER_REQUEST",
-                                 "--tags", "Key=env,Value=test", exe=exe)["TableDescription"]["TableArn"]
+                arn = cli_create_table(s, table, exe, "--tags", "Key=env,Value=test")["TableDescription"]["TableArn"]
                 self.assertEqual(s.aws_json("dynamodb", "describe-table", "--table-name", table,
                                             exe=exe)["Table"]["TableStatus"], "ACTIVE")
                 cb = s.aws_json("dynamodb", "describe-continuous-backups", "--table-name", table,

@@ -28,10 +28,11 @@ class DdbTestCase(unittest.TestCase):
     client; subclasses create their tables in setUpClass after calling super()."""
     in_memory = True
     server_args = ()
+    accounts = None  # more accounts than the default one (the --accounts file's list)
 
     @classmethod
     def setUpClass(cls):
-        cls.server = LocalAws(*cls.server_args, in_memory=cls.in_memory).start()
+        cls.server = LocalAws(*cls.server_args, in_memory=cls.in_memory, accounts=cls.accounts).start()
         cls.ddb = cls.server.boto3_client("dynamodb")
 
     @classmethod
@@ -51,3 +52,11 @@ def create_table(ddb, name, keys=(("pk", "S"),), extra_defs=(), **members):
     schema = [{"AttributeName": n, "KeyType": kt} for (n, _), kt in zip(keys, ("HASH", "RANGE"))]
     return ddb.create_table(TableName=name, BillingMode="PAY_PER_REQUEST", AttributeDefinitions=defs,
                             KeySchema=schema, **members)
+
+
+def cli_create_table(server, name, exe="aws", *extra):
+    """create-table through the aws CLI `exe`: on demand, keyed pk (S); returns the answer."""
+    return server.aws_json("dynamodb", "create-table", "--table-name", name,
+                           "--attribute-definitions", "AttributeName=pk,AttributeType=S",
+                           "--key-schema", "AttributeName=pk,KeyType=HASH", "--billing-mode", "PAY_PER_REQUEST",
+                           *extra, exe=exe)

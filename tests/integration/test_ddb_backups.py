@@ -222,10 +222,7 @@ class ToolReadsTest(DdbTestCase):
                              "PointInTimeRecoveryDescription": {"PointInTimeRecoveryStatus": "DISABLED"}})
         resp = self.client_error(self.ddb.describe_continuous_backups, TableName="nope")
         self.assertEqual(code_of(resp), "TableNotFoundException")
-        # PITR itself is not built: a clear error, never a silent success.
-        resp = self.client_error(self.ddb.update_continuous_backups, TableName="plain",
-                                 PointInTimeRecoverySpecification={"PointInTimeRecoveryEnabled": True})
-        self.assertEqual(code_of(resp), "UnknownOperationException")
+        # Switching PITR on and off: test_ddb_pitr.py.
 
     def test_contributor_insights(self):
         d = self.ddb.describe_contributor_insights(TableName="plain")
@@ -260,7 +257,7 @@ class ToolReadsTest(DdbTestCase):
         for fn, kw, code in ((self.ddb.describe_kinesis_streaming_destination, {"TableName": "nope"}, "ResourceNotFoundException"),
                              (self.ddb.describe_export, {"ExportArn": "arn:aws:dynamodb:us-east-1:000000000000:table/plain/export/01700000000000-abcdef12"}, "ExportNotFoundException"),
                              (self.ddb.describe_import, {"ImportArn": "arn:aws:dynamodb:us-east-1:000000000000:table/plain/import/01700000000000-abcdef12"}, "ImportNotFoundException"),
-                             (self.ddb.export_table_to_point_in_time, {"TableArn": "arn:aws:dynamodb:us-east-1:000000000000:table/plain", "S3Bucket": "b"}, "UnknownOperationException")):
+                             (self.ddb.export_table_to_point_in_time, {"TableArn": "arn:aws:dynamodb:us-east-1:000000000000:table/nope", "S3Bucket": "bucket"}, "TableNotFoundException")):
             self.assertEqual(code_of(self.client_error(fn, **kw)), code, fn)
 
 

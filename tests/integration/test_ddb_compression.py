@@ -266,7 +266,7 @@ class DdbCompressionTest(DdbTestCase):
         status, _, _, body = self.send_lines("PutItem", compressed, [], signed_headers={"Content-Encoding": "gzip"},
                                              signed_data=raw)
         self.assertEqual(status, 400, body)
-        self.assertEqual(json.loads(body)["__type"], "com.amazonaws.dynamodb.v20120810#InvalidSignatureException")
+        self.assertEqual(json.loads(body)["__type"], "com.amazon.coral.service#InvalidSignatureException")
         self.assertIsNone(self.stored("req-sig"))
 
     def test_boto3_request_compression(self):

@@ -44,13 +44,17 @@ std::string table_arn(const Backup& b) {
   return "arn:aws:dynamodb:" + b.region + ":" + b.account + ":table/" + b.table_name;
 }
 
+constexpr int64_t kDayMs = 86400000;
+
 json backup_details(const Backup& b, const char* status = "AVAILABLE") {
-  return {{"BackupArn", b.arn},
-          {"BackupName", b.name},
-          {"BackupSizeBytes", b.size},
-          {"BackupStatus", status},
-          {"BackupType", "USER"},
-          {"BackupCreationDateTime", seconds(b.created_ms)}};
+  json d = {{"BackupArn", b.arn},
+            {"BackupName", b.name},
+            {"BackupSizeBytes", b.size},
+            {"BackupStatus", status},
+            {"BackupType", b.type},
+            {"BackupCreationDateTime", seconds(b.created_ms)}};
+  if (b.type == "SYSTEM") d["BackupExpiryDateTime"] = seconds(b.created_ms + kSystemBackupDays * kDayMs);
+  return d;
 }
 
 json throughput_of(const json& m) {
@@ -113,15 +117,6 @@ std::optional<int64_t> time_param(const json& in, const char* key) {
   return static_cast<int64_t>(std::llround(it->get<double>() * 1000.0));
 }
 
-// SSESpecificationOverride: checked like CreateTable's SSESpecification; encryption at rest is
-// not modelled (docs/dynamodb.md), so it changes nothing.
-void check_sse_override(json& in) {
-  json* sse = opt_object(in, "SSESpecificationOverride");
-  if (!sse) return;
-  opt_bool(*sse, "Enabled");
-  if (opt_string(*sse, "SSEType")) enum_param(*sse, "SSEType", "sSESpecificationOverride.sSEType", {"AES256", "KMS"}, "");
-  opt_string(*sse, "KMSMasterKeyId");
-}
 
 }  // namespace
 
@@ -179,28 +174,48 @@ json restore_create_request(const json& m, const json& in) {
   return req;
 }
 
+// Encryption at rest is not modelled (docs/dynamodb.md): the override is checked, changes nothing.
+void check_sse_override(json& in) {
+  json* sse = opt_object(in, "SSESpecificationOverride");
+  if (!sse) return;
+  opt_bool(*sse, "Enabled");
+  if (opt_string(*sse, "SSEType")) enum_param(*sse, "SSEType", "sSESpecificationOverride.sSEType", {"AES256", "KMS"}, "");
+  opt_string(*sse, "KMSMasterKeyId");
+}
+
+// Backs up the table now (its items are copied in the caller's transaction).
+Backup insert_backup_of(storage::Connection& c, const Ctx& ctx, const Table& t, const std::string& name,
+                        const char* type) {
+  auto stats = store::table_stats(c, t);
+  Backup b;
+  b.created_ms = ctx.rt.clock.now_ms();
+  b.arn = new_backup_arn(ctx, t.name, b.created_ms);
+  b.account = ctx.account;
+  b.region = ctx.region;
+  b.table_name = t.name;
+  b.table_id = t.id;
+  b.name = name;
+  b.item_count = stats.items;
+  b.size = stats.bytes;
+  b.source = t.meta;
+  b.source.erase("Tags");
+  b.type = type;
+  store::insert_backup(c, b);
+  return b;
+}
+
 json create_backup(Ctx& ctx) {
   std::string table = table_name(ctx.in);
   std::string name = table_name(ctx.in, "BackupName", "backupName", 3);
   return ctx.db.write([&](storage::Connection& c) {
     auto t = store::find_table(c, ctx, table);
     if (!t) throw DdbError("TableNotFoundException", "Table not found: " + table);
-    auto stats = store::table_stats(c, *t);
-    Backup b;
-    b.created_ms = ctx.rt.clock.now_ms();
-    b.arn = new_backup_arn(ctx, table, b.created_ms);
-    b.account = ctx.account;
-    b.region = ctx.region;
-    b.table_name = table;
-    b.table_id = t->id;
-    b.name = name;
-    b.item_count = stats.items;
-    b.size = stats.bytes;
-    b.source = t->meta;
-    b.source.erase("Tags");
-    store::insert_backup(c, b);
-    return json{{"BackupDetails", backup_details(b, "CREATING")}};
+    return json{{"BackupDetails", backup_details(insert_backup_of(c, ctx, *t, name, "USER"), "CREATING")}};
   });
+}
+
+void create_system_backup(storage::Connection& c, const Ctx& ctx, const Table& t) {
+  insert_backup_of(c, ctx, t, t.name + "$DeletedTableBackup", "SYSTEM");
 }
 
 json describe_backup(Ctx& ctx) {
@@ -233,7 +248,8 @@ json list_backups(Ctx& ctx) {
     throw DdbError::validation("TimeRangeUpperBound must be greater than or equal to TimeRangeLowerBound");
   std::string type = enum_param(ctx.in, "BackupType", "backupType", {"USER", "SYSTEM", "AWS_BACKUP", "ALL"}, "USER");
   json out = {{"BackupSummaries", json::array()}};
-  if (type == "SYSTEM" || type == "AWS_BACKUP") return out;  // only USER backups exist here
+  if (type == "AWS_BACKUP") return out;  // AWS Backup is not modelled
+  if (type != "ALL") f.type = type;
   f.limit = limit + 1;
   auto rows = ctx.db.read([&](storage::Connection& c) {
     if (const std::string* start = opt_string(ctx.in, "ExclusiveStartBackupArn")) {
@@ -252,11 +268,33 @@ json list_backups(Ctx& ctx) {
                                       {"BackupName", b.name},
                                       {"BackupCreationDateTime", seconds(b.created_ms)},
                                       {"BackupStatus", "AVAILABLE"},
-                                      {"BackupType", "USER"},
+                                      {"BackupType", b.type},
                                       {"BackupSizeBytes", b.size}});
+    if (b.type == "SYSTEM") out["BackupSummaries"].back()["BackupExpiryDateTime"] = backup_details(b)["BackupExpiryDateTime"];
   }
   if (rows.size() > static_cast<size_t>(limit)) out["LastEvaluatedBackupArn"] = rows[limit - 1].arn;
   return out;
+}
+
+json restore_new_table(Ctx& ctx, const std::string& target, const json& source_meta, json summary,
+                       const std::function<void(storage::Connection&, Table&)>& check_and_copy) {
+  json req = restore_create_request(source_meta, ctx.in);
+  Table t;
+  t.name = target;
+  t.meta = validate_create_table(req);
+  t.meta["CreationDateTime"] = seconds(ctx.rt.clock.now_ms());
+  summary["RestoreInProgress"] = false;
+  t.meta["RestoreSummary"] = std::move(summary);
+  t.id = new_table_id();
+  ctx.db.write([&](storage::Connection& c) {
+    if (store::find_table(c, ctx, target)) throw DdbError("TableAlreadyExistsException", "Table already exists: " + target);
+    store::insert_table(c, ctx, t);
+    Table saved = store::must_find_table(c, ctx, target);
+    check_and_copy(c, saved);
+  });
+  json describe_in = {{"TableName", target}};
+  Ctx describe_ctx{ctx.rt, ctx.db, ctx.account, ctx.region, describe_in};
+  return json{{"TableDescription", describe_table(describe_ctx)["Table"]}};
 }
 
 json restore_table_from_backup(Ctx& ctx) {
@@ -264,30 +302,15 @@ json restore_table_from_backup(Ctx& ctx) {
   std::string arn = backup_arn_param(ctx.in);
   check_sse_override(ctx.in);
   Backup b = ctx.db.read([&](storage::Connection& c) { return must_find_backup(c, ctx, arn); });
-  json req = restore_create_request(b.source, ctx.in);
-  Table t;
-  t.name = target;
-  t.meta = validate_create_table(req);
-  int64_t now = ctx.rt.clock.now_ms();
-  t.meta["CreationDateTime"] = seconds(now);
   json summary = {{"SourceBackupArn", b.arn},
                   {"SourceTableArn", table_arn(b)},
-                  {"RestoreDateTime", seconds(now)},
-                  {"RestoreInProgress", false}};
-  t.meta["RestoreSummary"] = summary;
-  t.id = new_table_id();
-  ctx.db.write([&](storage::Connection& c) {
-    if (store::find_table(c, ctx, target)) throw DdbError("TableAlreadyExistsException", "Table already exists: " + target);
+                  {"RestoreDateTime", seconds(ctx.rt.clock.now_ms())}};
+  return restore_new_table(ctx, target, b.source, std::move(summary), [&](storage::Connection& c, Table& saved) {
     if (!store::find_backup(c, arn)) throw backup_not_found(arn);  // deleted meanwhile
-    store::insert_table(c, ctx, t);
-    Table saved = store::must_find_table(c, ctx, target);
     store::read_backup_items(c, arn, [&](const store::Row& r) {
       store::put_item(c, saved, {r.hk, r.rk}, json::parse(r.item), static_cast<size_t>(r.size));
     });
   });
-  json describe_in = {{"TableName", target}};
-  Ctx describe_ctx{ctx.rt, ctx.db, ctx.account, ctx.region, describe_in};
-  return json{{"TableDescription", describe_table(describe_ctx)["Table"]}};
 }
 
 }  // namespace localaws::ddb

@@ -47,8 +47,6 @@ json scan(Ctx&);
 // transactions.cc
 json transact_write_items(Ctx&);
 json transact_get_items(Ctx&);
-// Drops remembered ClientRequestTokens (their writes are gone after a reset or restore).
-void forget_transaction_tokens();
 // ttl.cc
 json update_time_to_live(Ctx&);
 json describe_time_to_live(Ctx&);

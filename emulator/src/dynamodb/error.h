@@ -49,7 +49,8 @@ class DdbError : public std::runtime_error {
   json extra_ = json::object();
 };
 
-// {"__type":"com.amazonaws.dynamodb.v20120810#<type>","message":"..."} with the error's status.
+// {"__type":"<namespace>#<type>","message":"..."} with the error's status; the namespace is
+// DynamoDB's (com.amazonaws.dynamodb.v20120810, or com.amazon.coral.* for front-end errors).
 void render_error(const DdbError& e, http::Response& res);
 
 }  // namespace localaws::ddb

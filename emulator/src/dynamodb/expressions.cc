@@ -1,5 +1,7 @@
 #include "dynamodb/expressions.h"
 
+#include <set>
+
 #include "dynamodb/expr/resolve.h"
 #include "dynamodb/params.h"
 #include "dynamodb/value.h"
@@ -58,6 +60,26 @@ json* opt_object_or_array(json& in, const char* key) {
   throw DdbError::validation("One or more parameter values were invalid: " + what);
 }
 
+// The AttributeValue types a legacy ComparisonOperator accepts: EQ and NE take any; ordering,
+// CONTAINS, IN and BETWEEN only scalars (S, N, B); BEGINS_WITH only S and B. BETWEEN and IN
+// operands must share one type. Wrong types are a ValidationException before any read.
+// https://docs.aws.amazon.com/amazondynamodb/latest/APIReference/API_Condition.html
+void check_operand_types(const std::string& op, const std::vector<Operand>& args) {
+  if (op == "EQ" || op == "NE") return;
+  const bool prefix = op == "BEGINS_WITH";
+  for (auto& a : args) {
+    const std::string& t = value_type(a.value);
+    if (t == "S" || t == "B" || (t == "N" && !prefix)) continue;
+    invalid("ComparisonOperator " + op + " is not valid for " + t + " AttributeValue type");
+  }
+  if (op == "BETWEEN" || op == "IN")
+    for (auto& a : args)
+      if (value_type(a.value) != value_type(args[0].value))
+        invalid("AttributeValues inside AttributeValueList must be of same type");
+  if (op == "BETWEEN" && compare_values(args[0].value, args[1].value).value_or(0) > 0)
+    invalid("The BETWEEN condition was provided a range where the lower bound is greater than the upper bound");
+}
+
 // One entry of the legacy Expected map as a condition on attribute `name`.
 // https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/LegacyConditionalParameters.Expected.html
 Condition expected_entry(const std::string& name, json& e) {
@@ -77,6 +99,7 @@ Condition expected_entry(const std::string& name, json& e) {
       }
     auto need = [&](size_t n) {
       if (args.size() != n) invalid("Invalid number of argument(s) for the " + *op + " ComparisonOperator");
+      check_operand_types(*op, args);
     };
     auto cmp = [&](const char* sym) {
       need(1);
@@ -106,6 +129,7 @@ Condition expected_entry(const std::string& name, json& e) {
     if (*op == "IN" || *op == "BETWEEN") {
       if (*op == "BETWEEN") need(2);
       else if (args.empty()) invalid("Invalid number of argument(s) for the IN ComparisonOperator");
+      else check_operand_types(*op, args);
       Condition c;
       c.kind = *op == "IN" ? Condition::Kind::kIn : Condition::Kind::kBetween;
       c.operands.push_back(path_operand(name));
@@ -230,6 +254,9 @@ RequestExpressions compile_expressions(json& in, unsigned allowed) {
     for (auto& [k, v] : names->items()) {
       if (k.size() < 2 || k[0] != '#') throw DdbError::validation("ExpressionAttributeNames contains invalid key: Syntax error; key: \"" + k + "\"");
       if (!v.is_string()) throw DdbError::serialization("Unexpected value type in payload");
+      if (v.get_ref<const std::string&>().empty())
+        throw DdbError::validation("ExpressionAttributeNames contains invalid value: Empty attribute name for key " + k);
+      check_attribute_name(v.get_ref<const std::string&>());
     }
   }
   if (values) {
@@ -279,9 +306,13 @@ RequestExpressions compile_expressions(json& in, unsigned allowed) {
   if (!out.projection && (allowed & kProjection)) {
     if (const json* atg = opt_array(in, "AttributesToGet")) {
       std::vector<Path> paths;
+      std::set<std::string> seen;
       for (auto& a : *atg) {
         if (!a.is_string()) throw DdbError::serialization("Unexpected value type in payload");
-        paths.push_back(Path{{PathElem{a.get<std::string>(), -1}}});
+        const std::string& name = a.get_ref<const std::string&>();
+        check_attribute_name(name);
+        if (!seen.insert(name).second) invalid("Duplicate value in attribute name: " + name);
+        paths.push_back(Path{{PathElem{name, -1}}});
       }
       if (paths.empty()) throw DdbError::constraint("[]", "attributesToGet", "Member must have length greater than or equal to 1");
       out.projection = std::move(paths);

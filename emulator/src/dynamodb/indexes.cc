@@ -31,7 +31,9 @@ IndexDef def_from(const Table& t, const json& idx, bool global) {
 }
 
 // The bytes of an index key attribute, or nullopt when the item lacks it (a sparse index).
-std::optional<std::string> index_key(const IndexDef& d, const json& item, const std::string& name, const std::string& type) {
+// max: 2048 bytes for a partition attribute, 1024 for a sort attribute, as for table keys.
+std::optional<std::string> index_key(const IndexDef& d, const json& item, const std::string& name, const std::string& type,
+                                     size_t max) {
   auto it = item.find(name);
   if (it == item.end()) return std::nullopt;
   const std::string& actual = value_type(*it);
@@ -42,16 +44,21 @@ std::optional<std::string> index_key(const IndexDef& d, const json& item, const 
     throw DdbError::validation("One or more parameter values are not valid. A value specified for a secondary index key is "
                                "not supported. The AttributeValue for a key attribute cannot contain an empty string "
                                "value. IndexName: " + d.name + ", IndexKey: " + name);
+  // The wording of DynamoDB's answer as quoted in wellcomecollection/platform issue #2285.
+  if (size_t size = value_size(*it); size > max)
+    throw DdbError::validation("One or more parameter values were invalid: Size limit exceeded for Index Key " + name +
+                               " Actual Size: " + std::to_string(size) + " bytes Max Size: " + std::to_string(max) +
+                               " bytes IndexName: " + d.name);
   return key_bytes(*it);
 }
 
 // The key bytes of one side of the index, or nullopt when the item lacks any of its attributes.
 // Every present attribute is type-checked, so a wrong type is an error even on a sparse item.
-std::optional<std::string> side_key(const IndexDef& d, const json& item, const std::vector<KeyAttr>& attrs) {
+std::optional<std::string> side_key(const IndexDef& d, const json& item, const std::vector<KeyAttr>& attrs, size_t max) {
   bool missing = false;
   std::vector<std::string> parts;
   for (auto& a : attrs) {
-    auto b = index_key(d, item, a.name, a.type);
+    auto b = index_key(d, item, a.name, a.type, max);
     if (!b) missing = true;
     else parts.push_back(std::move(*b));
   }
@@ -95,9 +102,9 @@ std::optional<IndexDef> find_index(const Table& t, const std::string& name) {
 std::vector<IndexRow> index_rows(const Table& t, const json& item) {
   std::vector<IndexRow> rows;
   for (const IndexDef& d : index_defs(t)) {
-    auto ihk = side_key(d, item, d.hash_attrs);
+    auto ihk = side_key(d, item, d.hash_attrs, kMaxHashKeyBytes);
     std::optional<std::string> irk = std::string();
-    if (!d.range_attrs.empty()) irk = side_key(d, item, d.range_attrs);
+    if (!d.range_attrs.empty()) irk = side_key(d, item, d.range_attrs, kMaxRangeKeyBytes);
     if (!ihk || !irk) continue;
     json projected;
     if (d.projection == "ALL") {

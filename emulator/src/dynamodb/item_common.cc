@@ -41,9 +41,9 @@ ItemKey key_from_key(const Table& t, const json& key) {
     if (r == key.end()) schema_mismatch();
     k.rk = key_part(*r, t.range_key, t.range_type, false);
   }
-  if (k.hk.size() > 2048)
+  if (k.hk.size() > kMaxHashKeyBytes)
     throw DdbError::validation("One or more parameter values were invalid: Size of hashkey has exceeded the maximum size limit of2048 bytes");
-  if (k.rk.size() > 1024)
+  if (k.rk.size() > kMaxRangeKeyBytes)
     throw DdbError::validation("One or more parameter values were invalid: Aggregated size of all range keys has exceeded the size limit of 1024 bytes");
   return k;
 }

@@ -135,7 +135,7 @@ json update_item(Ctx& ctx) {
     check_condition(ex, old, o);
     json base = old ? *old : key;  // UpdateItem creates the item when it does not exist
     json item = ex.update ? expr::apply_update(*ex.update, base) : base;
-    check_item_size(item);
+    check_item_size(item, /*after_update=*/true);
     // Checking ends here.
     size_t size = item_size(item);
     store::put_item(c, t, k, item, size);

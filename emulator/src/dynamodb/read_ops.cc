@@ -226,11 +226,15 @@ std::vector<std::pair<std::string, std::string>> position_keys(const Table& t, c
 }
 
 // ExclusiveStartKey: exactly the position's key attributes, of their types.
-store::IndexPos start_position(json& in, const Table& t, const std::optional<IndexDef>& idx) {
+// Query answers a start key of the wrong shape with the short message, Scan with the long one.
+store::IndexPos start_position(json& in, const Table& t, const std::optional<IndexDef>& idx, bool for_query) {
   json* esk = opt_object(in, "ExclusiveStartKey");
   validate_attribute_map(*esk);
   auto keys = position_keys(t, idx);
-  auto invalid = [] { throw DdbError::validation("The provided starting key is invalid: The provided key element does not match the schema"); };
+  auto invalid = [for_query] {
+    throw DdbError::validation(for_query ? "The provided starting key is invalid"
+                                         : "The provided starting key is invalid: The provided key element does not match the schema");
+  };
   if (esk->size() != keys.size()) invalid();
   for (auto& [name, type] : keys)
     if (!esk->contains(name) || value_type((*esk)[name]) != type) invalid();
@@ -256,12 +260,16 @@ ReadOptions read_options(json& in, const RequestExpressions& ex) {
   bool on_index = opt_string(in, "IndexName") != nullptr;
   o.select = enum_param(in, "Select", "select", {"ALL_ATTRIBUTES", "ALL_PROJECTED_ATTRIBUTES", "SPECIFIC_ATTRIBUTES", "COUNT"},
                         projecting ? "SPECIFIC_ATTRIBUTES" : on_index ? "ALL_PROJECTED_ATTRIBUTES" : "ALL_ATTRIBUTES");
+  // A projection with another Select is reported before ALL_PROJECTED_ATTRIBUTES on a table.
+  if (o.select != "SPECIFIC_ATTRIBUTES" && projecting) {
+    const char* param = opt_string(in, "ProjectionExpression") ? "ProjectionExpression" : "AttributesToGet";
+    throw DdbError::validation(std::string("Cannot specify the ") + param + " when choosing to get " +
+                               (o.select == "COUNT" ? "only the Count" : o.select));
+  }
   if (o.select == "ALL_PROJECTED_ATTRIBUTES" && !on_index)
     throw DdbError::validation("ALL_PROJECTED_ATTRIBUTES can be used only when Querying using an IndexName");
   if (o.select == "SPECIFIC_ATTRIBUTES" && !projecting)
-    throw DdbError::validation("Select type SPECIFIC_ATTRIBUTES requires either ProjectionExpression or AttributesToGet");
-  if (o.select != "SPECIFIC_ATTRIBUTES" && projecting)
-    throw DdbError::validation("Cannot specify the ProjectionExpression when choosing to get " + o.select);
+    throw DdbError::validation("Must specify the AttributesToGet or ProjectionExpression when choosing to get SPECIFIC_ATTRIBUTES");
   if (auto l = opt_int(in, "Limit")) {
     if (*l < 1) throw DdbError::constraint(std::to_string(*l), "limit", "Member must have value greater than or equal to 1");
     o.limit = *l;
@@ -292,6 +300,8 @@ class Page {
   // Replaces each index row's projection with the base table's item (a local index read with
   // Select=ALL_ATTRIBUTES fetches the item, as DynamoDB does).
   void fetch_from(storage::Connection* c) { fetch_ = c; }
+  // The index read, for ReturnConsumedCapacity=INDEXES.
+  void on_index(const IndexDef* idx) { idx_ = idx; }
 
   bool visit(const store::Row& row) {
     json item = json::parse(row.item);
@@ -319,7 +329,11 @@ class Page {
     if (o_.capacity != "NONE") {
       double units = std::max<double>(1, std::ceil(static_cast<double>(bytes_) / 4096.0)) * (o_.consistent ? 1 : 0.5);
       json c = {{"TableName", t_.name}, {"CapacityUnits", units}};
-      if (o_.capacity == "INDEXES") c["Table"] = {{"CapacityUnits", units}};
+      if (o_.capacity == "INDEXES") {
+        // Reading an index costs the index (and the table only for fetched items, not counted here).
+        c["Table"] = {{"CapacityUnits", idx_ ? 0.0 : units}};
+        if (idx_) c[idx_->global ? "GlobalSecondaryIndexes" : "LocalSecondaryIndexes"] = {{idx_->name, {{"CapacityUnits", units}}}};
+      }
       out["ConsumedCapacity"] = c;
     }
     return out;
@@ -331,6 +345,7 @@ class Page {
   const ReadOptions& o_;
   std::vector<std::string> key_names_;
   storage::Connection* fetch_ = nullptr;
+  const IndexDef* idx_ = nullptr;
   json items_ = json::array();
   int64_t count_ = 0, scanned_ = 0, bytes_ = 0;
   std::optional<json> last_key_;
@@ -357,10 +372,14 @@ json query(Ctx& ctx) {
                                                : analyze_key_condition(*ex.key_condition, idx ? idx->as_table(t) : t);
     std::optional<store::IndexPos> after;
     if (opt_object(ctx.in, "ExclusiveStartKey")) {
-      after = start_position(ctx.in, t, idx);
+      after = start_position(ctx.in, t, idx, true);
       const std::string& start_hk = idx ? after->ihk : after->hk;
       const std::string& start_rk = idx ? after->irk : after->rk;
       if (start_hk != q.hk) throw DdbError::validation("The provided starting key is outside query boundaries based on provided conditions");
+      const auto& r = q.range;
+      if ((r.lo && (r.lo_inclusive ? start_rk < *r.lo : start_rk <= *r.lo)) ||
+          (r.hi && (r.hi_inclusive ? start_rk > *r.hi : start_rk >= *r.hi)))
+        throw DdbError::validation("The provided starting key does not match the range key predicate");
       if (!idx) {
         // Resume strictly after the start key, never outside the key condition's bounds.
         auto& r = q.range;
@@ -369,6 +388,7 @@ json query(Ctx& ctx) {
       }
     }
     Page page(t, ex, o, names_of(position_keys(t, idx)));
+    if (idx) page.on_index(&*idx);
     auto visit = [&](const store::Row& row) { return page.visit(row); };
     if (!idx) {
       store::read_partition(c, t, q.hk, q.range, forward, visit);
@@ -399,12 +419,19 @@ json scan(Ctx& ctx) {
     Table t = store::must_find_table(c, ctx, name);
     auto idx = resolve_index(ctx.in, t, o);
     std::optional<store::IndexPos> after;
-    if (opt_object(ctx.in, "ExclusiveStartKey")) after = start_position(ctx.in, t, idx);
+    // Segments partition the table by the item's hash key: disjoint, together the whole table.
+    auto in_segment = [&](const std::string& hk) {
+      return !total || crc32_update(0, hk.data(), hk.size()) % static_cast<uint64_t>(*total) == static_cast<uint64_t>(*segment);
+    };
+    if (opt_object(ctx.in, "ExclusiveStartKey")) {
+      after = start_position(ctx.in, t, idx, false);
+      if (!in_segment(after->hk))
+        throw DdbError::validation("The provided Exclusive start key does not map to the provided Segment and TotalSegments values.");
+    }
     Page page(t, ex, o, names_of(position_keys(t, idx)));
+    if (idx) page.on_index(&*idx);
     auto visit = [&](const store::Row& row) {
-      // Segments partition the table by the item's hash key: disjoint, together the whole table.
-      if (total && crc32_update(0, row.hk.data(), row.hk.size()) % static_cast<uint64_t>(*total) != static_cast<uint64_t>(*segment))
-        return true;
+      if (!in_segment(row.hk)) return true;
       return page.visit(row);
     };
     if (!idx) {

@@ -1,4 +1,5 @@
 // The DynamoDB JSON 1.0 service: X-Amz-Target -> one handler per operation.
+#include <atomic>
 #include <chrono>
 #include <condition_variable>
 #include <mutex>
@@ -16,7 +17,10 @@
 #include "common/strings.h"
 #include "dynamodb/backups.h"
 #include "dynamodb/context.h"
+#include "dynamodb/exports.h"
 #include "dynamodb/partiql/ops.h"
+#include "dynamodb/resource_policy.h"
+#include "dynamodb/pitr.h"
 #include "dynamodb/store.h"
 #include "dynamodb/streams.h"
 #include "server/runtime.h"
@@ -62,6 +66,8 @@ const std::unordered_map<std::string_view, Handler>& handlers() {
       {"DeleteBackup", delete_backup},
       {"RestoreTableFromBackup", restore_table_from_backup},
       {"DescribeContinuousBackups", describe_continuous_backups},
+      {"UpdateContinuousBackups", update_continuous_backups},
+      {"RestoreTableToPointInTime", restore_table_to_point_in_time},
       {"DescribeContributorInsights", describe_contributor_insights},
       {"UpdateContributorInsights", update_contributor_insights},
       {"ListContributorInsights", list_contributor_insights},
@@ -69,10 +75,15 @@ const std::unordered_map<std::string_view, Handler>& handlers() {
       {"DescribeTableReplicaAutoScaling", describe_table_replica_auto_scaling},
       {"ListGlobalTables", list_global_tables},
       {"DescribeGlobalTable", describe_global_table},
+      {"ExportTableToPointInTime", export_table_to_point_in_time},
       {"ListExports", list_exports},
       {"DescribeExport", describe_export},
       {"ListImports", list_imports},
+      {"ImportTable", import_table},
       {"DescribeImport", describe_import},
+      {"PutResourcePolicy", put_resource_policy},
+      {"GetResourcePolicy", get_resource_policy},
+      {"DeleteResourcePolicy", delete_resource_policy},
   };
   return kHandlers;
 }
@@ -161,6 +172,7 @@ class DdbService : public Service {
  public:
   explicit DdbService(Runtime& rt) : rt_(rt) {
     store::migrate(*rt.db);
+    note_policies();
     streams::configure({&rt.clock, rt.config.stream_shard_records,
                         static_cast<int64_t>(rt.config.stream_shard_seconds * 1000)});
     sweeper_ = std::thread([this] { sweep_loop(); });
@@ -194,9 +206,15 @@ class DdbService : public Service {
       decode_body(req, body);
       if (json_depth(body) > kMaxJsonDepth) throw DdbError::validation("Nesting Levels have exceeded supported limits");
       json in = json::parse(body, nullptr, false);
-      if (in.is_discarded() || !in.is_object()) throw DdbError::serialization("Start of structure or map found where not expected.");
+      // A body that is not JSON gets a SerializationException without a message, as DynamoDB
+      // answers it; JSON that is not an object, the message DynamoDB gives for a misplaced map.
+      if (in.is_discarded()) throw DdbError::serialization("");
+      if (!in.is_object()) throw DdbError::serialization("Start of structure or map found where not expected.");
       Ctx ctx{rt_, *rt_.db, who.account_id, signing_region(req, rt_.config.region), in};
+      Access access = authorize(ctx, op, who, req, rt_.clock.now_ms(), policies_.load());
       json out = it->second(ctx);
+      finish_access(access, out);
+      if (op == "PutResourcePolicy" || (op == "CreateTable" && in.contains("ResourcePolicy"))) policies_ = true;
       res.status = 200;
       res.body = out.dump(-1, ' ', false, json::error_handler_t::replace);
     } catch (const DdbError& e) {
@@ -216,6 +234,10 @@ class DdbService : public Service {
   void finish(const http::Request& req, http::Response& res) override {
     res.set_header("Content-Type", "application/x-amz-json-1.0");
     res.set_header("x-amzn-RequestId", req.request_id);
+    // DynamoDB answers every call with "Server: Server" and a Date (wall clock, as the
+    // signature check uses it).
+    res.set_header("Server", "Server");
+    if (!res.header("date")) res.set_header("Date", http_date(now_ms() / 1000));
     if (res.body.size() >= kCompressFrom) {
       auto coding = compression::choose_response_coding(accept_encoding(req));
       if (coding != compression::Coding::kIdentity) {
@@ -226,14 +248,17 @@ class DdbService : public Service {
     // The Go SDKs verify this: CRC32 of the exact body bytes sent (compressed when it is), in decimal.
     res.set_header("X-Amz-Crc32", std::to_string(crc32_update(0, res.body.data(), res.body.size())));
   }
+  // ClientRequestTokens are rows of ddb_transaction_tokens: a reset clears them with the items,
+  // a restored snapshot brings back the tokens that match its items.
   void reset() override {
     rt_.db->clear_tables("ddb_");
-    forget_transaction_tokens();
+    policies_ = false;
   }
-  void reload() override { forget_transaction_tokens(); }
+  void reload() override { note_policies(); }
   nlohmann::json run_timers() override {
     size_t n = sweep_expired_items(*rt_.db, rt_.clock.now_ms() / 1000);
     size_t trimmed = streams::trim(*rt_.db, rt_.clock.now_ms());
+    sweep_pitr(*rt_.db, rt_.clock.now_ms());
     return {{"deletedItems", n}, {"trimmedStreamRecords", trimmed}};
   }
   void collect_live_blobs(std::unordered_set<std::string>&) override {}
@@ -249,6 +274,7 @@ class DdbService : public Service {
         size_t n = sweep_expired_items(*rt_.db, rt_.clock.now_ms() / 1000);
         if (n) log::info("dynamodb: time to live deleted " + std::to_string(n) + " expired items");
         streams::trim(*rt_.db, rt_.clock.now_ms());  // stream records past the 24-hour retention
+        sweep_pitr(*rt_.db, rt_.clock.now_ms());     // change history past the recovery period
       } catch (const std::exception& e) {
         log::error(std::string("dynamodb: time-to-live sweep failed: ") + e.what());
       }
@@ -256,7 +282,14 @@ class DdbService : public Service {
     }
   }
 
+  // Whether a table or stream may have a resource-based policy: until one is attached, requests
+  // skip reading them (resource_access.cc).
+  void note_policies() {
+    policies_ = rt_.db->read([](storage::Connection& c) { return policies::any(c); });
+  }
+
   Runtime& rt_;
+  std::atomic<bool> policies_{false};
   std::mutex mu_;
   std::condition_variable wake_;
   bool stopping_ = false;

@@ -1,6 +1,7 @@
 #include "dynamodb/store.h"
 
 #include "dynamodb/indexes.h"
+#include "dynamodb/pitr.h"
 #include "dynamodb/streams.h"
 #include "dynamodb/value.h"
 
@@ -36,10 +37,32 @@ void migrate(storage::Database& db) {
       // seq: creation order among backups of the same millisecond.
       "CREATE TABLE ddb_backups(seq INTEGER PRIMARY KEY, backup_arn TEXT NOT NULL UNIQUE, account TEXT NOT NULL,"
       " region TEXT NOT NULL, table_name TEXT NOT NULL, table_id TEXT NOT NULL, name TEXT NOT NULL,"
-      " created_ms INTEGER NOT NULL, item_count INTEGER NOT NULL, size INTEGER NOT NULL, source TEXT NOT NULL);"
+      " created_ms INTEGER NOT NULL, item_count INTEGER NOT NULL, size INTEGER NOT NULL, source TEXT NOT NULL,"
+      " type TEXT NOT NULL DEFAULT 'USER');"
       "CREATE INDEX ddb_backups_by_time ON ddb_backups(account, region, created_ms, seq);"
       "CREATE TABLE ddb_backup_items(backup_arn TEXT NOT NULL, hk BLOB NOT NULL, rk BLOB NOT NULL, item TEXT NOT NULL,"
       " size INTEGER NOT NULL, PRIMARY KEY(backup_arn, hk, rk)) WITHOUT ROWID;",
+      // Point-in-time recovery (pitr.h): each item's states while PITR is on.
+      "CREATE TABLE ddb_item_history(seq INTEGER PRIMARY KEY, table_id TEXT NOT NULL, hk BLOB NOT NULL,"
+      " rk BLOB NOT NULL, at_ms INTEGER NOT NULL, item TEXT, size INTEGER NOT NULL);"
+      "CREATE INDEX ddb_item_history_by_key ON ddb_item_history(table_id, hk, rk, seq);"
+      "CREATE INDEX ddb_item_history_by_time ON ddb_item_history(table_id, at_ms);",
+      // TransactWriteItems ClientRequestTokens (transactions.cc): the request's digest and first
+      // answer, kept ten minutes on the emulator clock.
+      "CREATE TABLE ddb_transaction_tokens(token TEXT PRIMARY KEY, digest TEXT NOT NULL, response TEXT NOT NULL,"
+      " expires_ms INTEGER NOT NULL) WITHOUT ROWID;"
+      "CREATE INDEX ddb_transaction_tokens_by_expiry ON ddb_transaction_tokens(expires_ms);",
+      // Exports to and imports from S3 (exports.h): one row per job, newest listed first.
+      "CREATE TABLE ddb_transfer_jobs(seq INTEGER PRIMARY KEY, kind TEXT NOT NULL, arn TEXT NOT NULL UNIQUE,"
+      " account TEXT NOT NULL, region TEXT NOT NULL, table_arn TEXT NOT NULL, client_token TEXT NOT NULL,"
+      " fingerprint TEXT NOT NULL, created_ms INTEGER NOT NULL, description TEXT NOT NULL);"
+      "CREATE INDEX ddb_transfer_jobs_by_account ON ddb_transfer_jobs(kind, account, region, seq);",
+      // Resource-based policies (resource_policy.h), dropped with their table.
+      "CREATE TABLE ddb_resource_policies(resource_arn TEXT PRIMARY KEY, table_id TEXT NOT NULL, policy TEXT,"
+      " revision TEXT NOT NULL);"
+      "CREATE INDEX ddb_resource_policies_by_table ON ddb_resource_policies(table_id);"
+      "CREATE TRIGGER ddb_tables_drop_policies AFTER DELETE ON ddb_tables BEGIN"
+      " DELETE FROM ddb_resource_policies WHERE table_id = OLD.table_id; END;",
   });
 }
 
@@ -66,13 +89,21 @@ Table table_from(const std::string& name, const std::string& id, const std::stri
 }
 }  // namespace
 
-std::vector<Table> tables_with_ttl(Connection& c) {
-  auto& st = c.prepare("SELECT name, table_id, meta FROM ddb_tables WHERE meta LIKE '%\"TimeToLive\"%'");
+std::vector<Table> tables_with_member(Connection& c, const std::string& member) {
+  auto& st = c.prepare("SELECT name, table_id, meta FROM ddb_tables WHERE meta LIKE ?");
+  st.bind_all("%\"" + member + "\"%");
   std::vector<Table> out;
   while (st.step()) {
     Table t = table_from(st.col_text(0), st.col_text(1), st.col_text(2));
-    if (t.meta["TimeToLive"].value("Enabled", false)) out.push_back(std::move(t));
+    if (t.meta.contains(member)) out.push_back(std::move(t));
   }
+  return out;
+}
+
+std::vector<Table> tables_with_ttl(Connection& c) {
+  std::vector<Table> out;
+  for (Table& t : tables_with_member(c, "TimeToLive"))
+    if (t.meta["TimeToLive"].value("Enabled", false)) out.push_back(std::move(t));
   return out;
 }
 
@@ -117,6 +148,7 @@ void drop_table(Connection& c, const Table& t) {
   streams::disable(c, closing);  // the stream stays readable for its retention
   c.prepare("DELETE FROM ddb_index_items WHERE table_id=?").bind_all(t.id).run();
   c.prepare("DELETE FROM ddb_items WHERE table_id=?").bind_all(t.id).run();
+  clear_history(c, t.id);
   c.prepare("DELETE FROM ddb_tables WHERE table_id=?").bind_all(t.id).run();
 }
 
@@ -178,6 +210,7 @@ void put_item(Connection& c, const Table& t, const ItemKey& k, const json& item,
   auto& st = c.prepare("INSERT OR REPLACE INTO ddb_items(table_id, hk, rk, item, size) VALUES(?,?,?,?,?)");
   st.bind(1, t.id).bind_blob(2, k.hk).bind_blob(3, k.rk).bind(4, item.dump()).bind(5, static_cast<int64_t>(size));
   st.run();
+  record_history(c, t, k, &item, size);
 }
 
 void delete_item(Connection& c, const Table& t, const ItemKey& k, bool by_ttl) {
@@ -185,7 +218,7 @@ void delete_item(Connection& c, const Table& t, const ItemKey& k, bool by_ttl) {
   if (has_indexes(t)) delete_index_rows(c, t, k);
   auto& st = c.prepare("DELETE FROM ddb_items WHERE table_id=? AND hk=? AND rk=?");
   st.bind(1, t.id).bind_blob(2, k.hk).bind_blob(3, k.rk);
-  st.run();
+  if (st.run() > 0) record_history(c, t, k, nullptr, 0);
 }
 
 void put_index_row(Connection& c, const Table& t, const ItemKey& k, const IndexRow& r) {

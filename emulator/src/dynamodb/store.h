@@ -40,6 +40,8 @@ namespace store {
 
 void migrate(storage::Database& db);
 
+// Every table (of every account and region) whose metadata has that top-level member.
+std::vector<Table> tables_with_member(storage::Connection& c, const std::string& member);
 // Every table (of every account and region) whose metadata says time to live is enabled.
 std::vector<Table> tables_with_ttl(storage::Connection& c);
 // The table with that id (any account and region), as it is now.

@@ -18,19 +18,20 @@ Backup backup_from(storage::Statement& st) {
   b.size = st.col_int(8);
   b.source = json::parse(st.col_text(9));
   b.seq = st.col_int(10);
+  b.type = st.col_text(11);
   return b;
 }
 constexpr const char* kColumns =
-    "backup_arn, account, region, table_name, table_id, name, created_ms, item_count, size, source";
+    "backup_arn, account, region, table_name, table_id, name, created_ms, item_count, size, source, type";
 constexpr const char* kSelect =
-    "SELECT backup_arn, account, region, table_name, table_id, name, created_ms, item_count, size, source, seq"
+    "SELECT backup_arn, account, region, table_name, table_id, name, created_ms, item_count, size, source, seq, type"
     " FROM ddb_backups";
 }  // namespace
 
 void insert_backup(Connection& c, const Backup& b) {
-  c.prepare(std::string("INSERT INTO ddb_backups(") + kColumns + ") VALUES(?,?,?,?,?,?,?,?,?,?)")
+  c.prepare(std::string("INSERT INTO ddb_backups(") + kColumns + ") VALUES(?,?,?,?,?,?,?,?,?,?,?)")
       .bind_all(b.arn, b.account, b.region, b.table_name, b.table_id, b.name, b.created_ms, b.item_count, b.size,
-                b.source.dump())
+                b.source.dump(), b.type)
       .run();
   c.prepare("INSERT INTO ddb_backup_items(backup_arn, hk, rk, item, size) SELECT ?, hk, rk, item, size FROM ddb_items"
             " WHERE table_id=?")
@@ -56,6 +57,7 @@ std::vector<Backup> list_backups(Connection& c, const BackupFilter& f) {
   // One SQL text per combination of filters (a handful), each cached by the connection.
   std::string sql = std::string(kSelect) + " WHERE account=? AND region=?";
   if (f.table_name) sql += " AND table_name=?";
+  if (f.type) sql += " AND type=?";
   if (f.lower_ms) sql += " AND created_ms>=?";
   if (f.upper_ms) sql += " AND created_ms<?";
   if (f.after) sql += " AND (created_ms, seq) > (?, ?)";
@@ -64,6 +66,7 @@ std::vector<Backup> list_backups(Connection& c, const BackupFilter& f) {
   int i = 1;
   st.bind(i++, f.account).bind(i++, f.region);
   if (f.table_name) st.bind(i++, *f.table_name);
+  if (f.type) st.bind(i++, *f.type);
   if (f.lower_ms) st.bind(i++, *f.lower_ms);
   if (f.upper_ms) st.bind(i++, *f.upper_ms);
   if (f.after) st.bind(i++, f.after->first).bind(i++, f.after->second);
@@ -71,6 +74,16 @@ std::vector<Backup> list_backups(Connection& c, const BackupFilter& f) {
   std::vector<Backup> out;
   while (st.step()) out.push_back(backup_from(st));
   return out;
+}
+
+size_t delete_system_backups_before(Connection& c, int64_t cutoff_ms) {
+  std::vector<std::string> arns;
+  auto& st = c.prepare("SELECT backup_arn FROM ddb_backups WHERE type='SYSTEM' AND created_ms<?");
+  st.bind_all(cutoff_ms);
+  while (st.step()) arns.push_back(st.col_text(0));
+  st.reset();
+  for (const auto& arn : arns) delete_backup(c, arn);
+  return arns.size();
 }
 
 void read_backup_items(Connection& c, const std::string& arn, const std::function<void(const Row&)>& visit) {

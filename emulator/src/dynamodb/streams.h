@@ -65,6 +65,9 @@ json list_streams(Ctx&);
 json describe_stream(Ctx&);
 json get_shard_iterator(Ctx&);
 json get_records(Ctx&);
+// The stream a ShardIterator reads (nullopt when it is not one of ours); resource_access.cc
+// checks the stream's policy before GetRecords.
+std::optional<std::string> iterator_stream_arn(const std::string& iterator);
 
 // Sequence numbers on the wire: 21 digits, "1" then the counter zero-padded to 20.
 std::string seq_text(int64_t seq);

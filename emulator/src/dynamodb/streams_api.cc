@@ -111,6 +111,14 @@ Iterator decode(const std::string& text) {
 
 }  // namespace
 
+std::optional<std::string> iterator_stream_arn(const std::string& iterator) {
+  try {
+    return decode(iterator).arn;
+  } catch (const DdbError&) {
+    return std::nullopt;
+  }
+}
+
 json list_streams(Ctx& ctx) {
   int64_t limit = limit_param(ctx.in, 100, 100);
   const std::string* table = opt_string(ctx.in, "TableName");

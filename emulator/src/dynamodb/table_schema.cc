@@ -1,7 +1,11 @@
 #include "dynamodb/table_schema.h"
 
+#include <strings.h>
+
+#include <cctype>
 #include <map>
 #include <set>
+#include <string_view>
 
 #include "dynamodb/params.h"
 
@@ -45,8 +49,10 @@ std::vector<std::string> check_key_schema(const json& ks, const std::string& fie
     std::string pos = field + "." + std::to_string(i + 1) + ".member.";
     const std::string* name = opt_string(e, "AttributeName");
     if (!name) require(e, "AttributeName", (pos + "attributeName").c_str());
-    if (name->empty() || name->size() > 255)
+    if (name->empty())
       throw DdbError::constraint(*name, pos + "attributeName", "Member must have length greater than or equal to 1");
+    if (name->size() > 255)
+      throw DdbError::constraint(*name, pos + "attributeName", "Member must have length less than or equal to 255");
     std::string type = enum_param(e, "KeyType", (pos + "keyType").c_str(), {"HASH", "RANGE"}, "");
     if (type.empty()) require(e, "KeyType", (pos + "keyType").c_str());
     if (i == 0 && type != "HASH") throw DdbError::validation("Invalid KeySchema: The first KeySchemaElement is not a HASH key type");
@@ -106,6 +112,25 @@ json validate_throughput(const json& pt, const std::string& field) {
   return out;
 }
 
+namespace {
+size_t utf8_chars(const std::string& s) {
+  size_t n = 0;
+  for (unsigned char c : s) n += (c & 0xC0) != 0x80;
+  return n;
+}
+
+// Tag keys and values: Unicode letters, digits, white space and _ . : / = + - @. Bytes >= 0x80
+// (non-ASCII letters) are let through unchecked.
+// https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/Tagging.html
+bool tag_chars_ok(const std::string& s) {
+  for (unsigned char c : s)
+    if (c < 0x80 && !std::isalnum(c) && !std::isspace(c) && std::string_view("_.:/=+-@").find(c) == std::string_view::npos)
+      return false;
+  return true;
+}
+constexpr const char* kTagPattern = "Member must satisfy regular expression pattern: ^([\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*)$";
+}  // namespace
+
 void validate_tags(const json& tags) {
   if (!tags.is_array()) throw DdbError::serialization("Unexpected value type in payload");
   if (tags.size() > 50) throw DdbError::limit_exceeded("The number of tags exceeds the limit");
@@ -115,9 +140,15 @@ void validate_tags(const json& tags) {
     const std::string* v = opt_string(tags[i], "Value");
     if (!k) require(tags[i], "Key", (pos + "key").c_str());
     if (!v) require(tags[i], "Value", (pos + "value").c_str());
-    if (k->empty() || k->size() > 128)
+    if (k->empty() || utf8_chars(*k) > 128)
       throw DdbError::constraint(*k, pos + "key", "Member must have length between 1 and 128");
-    if (v->size() > 256) throw DdbError::constraint(*v, pos + "value", "Member must have length less than or equal to 256");
+    if (utf8_chars(*v) > 256)
+      throw DdbError::constraint(*v, pos + "value", "Member must have length less than or equal to 256");
+    if (!tag_chars_ok(*k)) throw DdbError::constraint(*k, pos + "key", kTagPattern);
+    if (!tag_chars_ok(*v)) throw DdbError::constraint(*v, pos + "value", kTagPattern);
+    // The aws: prefix is reserved (any case). Not confirmed against DynamoDB's exact text.
+    if (k->size() >= 4 && strncasecmp(k->c_str(), "aws:", 4) == 0)
+      throw DdbError::validation("One or more parameter values were invalid: Tag keys starting with 'aws:' are reserved for system use");
   }
 }
 

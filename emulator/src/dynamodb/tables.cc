@@ -4,7 +4,10 @@
 
 #include "common/crypto.h"
 #include "common/time.h"
+#include "dynamodb/backups.h"
 #include "dynamodb/params.h"
+#include "dynamodb/pitr.h"
+#include "dynamodb/resource_policy.h"
 #include "dynamodb/store.h"
 #include "dynamodb/streams.h"
 #include "dynamodb/table_schema.h"
@@ -101,12 +104,17 @@ json create_table(Ctx& ctx) {
   t.name = table_name(ctx.in, "TableName", "tableName", 3);
   t.meta = validate_create_table(ctx.in);
   auto stream = streams::read_spec(ctx.in);
+  auto policy = create_table_policy(ctx, t.name);
   t.meta["CreationDateTime"] = now_epoch_s();
+  // DynamoDB reports an on-demand table's creation as its switch to PAY_PER_REQUEST.
+  if (t.meta.value("BillingMode", "") == "PAY_PER_REQUEST")
+    t.meta["LastUpdateToPayPerRequestDateTime"] = t.meta["CreationDateTime"];
   t.id = new_table_id();
   // Checking ends here; the one change follows.
   return ctx.db.write([&](storage::Connection& c) {
     if (stream && stream->enabled) streams::enable(c, ctx, t, stream->view_type);
     if (!store::insert_table(c, ctx, t)) throw DdbError::resource_in_use("Table already exists: " + t.name);
+    if (policy) attach_created_policy(c, ctx, t.name, t.id, *policy);
     auto saved = store::must_find_table(c, ctx, t.name);
     return json{{"TableDescription", describe(c, ctx, saved, "ACTIVE")}};
   });
@@ -143,6 +151,7 @@ json delete_table(Ctx& ctx) {
     if (t.meta.value("DeletionProtectionEnabled", false))
       throw DdbError::validation("Resource cannot be deleted as it is currently protected against deletion. Disable deletion protection first.");
     json d = describe(c, ctx, t, "DELETING");
+    if (pitr::enabled(t)) create_system_backup(c, ctx, t);  // AWS: "<table>$DeletedTableBackup", 35 days
     store::drop_table(c, t);
     return json{{"TableDescription", d}};
   });

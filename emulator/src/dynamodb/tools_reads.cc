@@ -1,6 +1,6 @@
 // The read-only operations tools (Terraform's aws_dynamodb_table, CDK, consoles) call on every
-// table, answered as AWS answers for a table with nothing configured: continuous backups (PITR
-// off), Kinesis streaming destinations, replica auto scaling, global tables, exports, imports.
+// table, answered as AWS answers for a table with nothing configured: Kinesis streaming
+// destinations, replica auto scaling, global tables (exports and imports: exports.h).
 // Contributor Insights is a per-table / per-GSI switch kept in the table's metadata.
 #include "dynamodb/backups.h"
 #include "dynamodb/params.h"
@@ -46,16 +46,6 @@ std::string index_param(const json& in, const Table& t) {
 }
 
 }  // namespace
-
-json describe_continuous_backups(Ctx& ctx) {
-  std::string name = table_name(ctx.in);
-  ctx.db.read([&](storage::Connection& c) {
-    if (!store::find_table(c, ctx, name)) throw DdbError("TableNotFoundException", "Table not found: " + name);
-  });
-  return {{"ContinuousBackupsDescription",
-           {{"ContinuousBackupsStatus", "ENABLED"},
-            {"PointInTimeRecoveryDescription", {{"PointInTimeRecoveryStatus", "DISABLED"}}}}}};
-}
 
 json describe_contributor_insights(Ctx& ctx) {
   std::string name = table_name(ctx.in);
@@ -157,26 +147,6 @@ json list_global_tables(Ctx& ctx) {
 json describe_global_table(Ctx& ctx) {
   std::string name = table_name(ctx.in, "GlobalTableName", "globalTableName", 3);
   throw DdbError("GlobalTableNotFoundException", "Global table not found: " + name);
-}
-
-json list_exports(Ctx&) { return {{"ExportSummaries", json::array()}}; }
-
-json describe_export(Ctx& ctx) {
-  const std::string* arn = opt_string(ctx.in, "ExportArn");
-  if (!arn)
-    throw DdbError::validation(
-        "1 validation error detected: Value null at 'exportArn' failed to satisfy constraint: Member must not be null");
-  throw DdbError("ExportNotFoundException", "Export not found: " + *arn);
-}
-
-json list_imports(Ctx&) { return {{"ImportSummaryList", json::array()}}; }
-
-json describe_import(Ctx& ctx) {
-  const std::string* arn = opt_string(ctx.in, "ImportArn");
-  if (!arn)
-    throw DdbError::validation(
-        "1 validation error detected: Value null at 'importArn' failed to satisfy constraint: Member must not be null");
-  throw DdbError("ImportNotFoundException", "Import not found: " + *arn);
 }
 
 }  // namespace localaws::ddb

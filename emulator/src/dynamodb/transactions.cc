@@ -3,8 +3,6 @@
 // https://docs.aws.amazon.com/amazondynamodb/latest/APIReference/API_TransactWriteItems.html
 #include <chrono>
 #include <map>
-#include <deque>
-#include <mutex>
 #include <set>
 
 #include "common/crypto.h"
@@ -76,10 +74,14 @@ std::vector<Action> parse_write_actions(json& in) {
       bytes += item_size(*a.item);
     } else {
       a.key = &require_map(*body, "Key", "key");
+      bytes += item_size(*a.key);
     }
     if (a.kind == Action::Kind::kCheck) require_member(*body, "ConditionExpression", field + "conditionCheck.conditionExpression");
     if (a.kind == Action::Kind::kUpdate) require_member(*body, "UpdateExpression", field + "update.updateExpression");
     a.ex = compile_expressions(*body, a.kind == Action::Kind::kUpdate ? kCondition | kUpdate : kCondition);
+    // The 4 MB cap covers everything the actions carry: items, keys and expression values.
+    if (const json* values = opt_object(*body, "ExpressionAttributeValues"))
+      bytes += item_size(*values);
     a.old_on_failure = enum_param(*body, "ReturnValuesOnConditionCheckFailure", "returnValuesOnConditionCheckFailure",
                                   {"ALL_OLD", "NONE"}, "NONE") == "ALL_OLD";
     actions.push_back(std::move(a));
@@ -89,56 +91,31 @@ std::vector<Action> parse_write_actions(json& in) {
 }
 
 // ClientRequestToken: a successful transaction replayed within 10 minutes returns its first
-// answer without writing again; the same token with another request is an error.
-class Idempotency {
- public:
-  // now_ms: the emulator clock (tokens expire on it, so tests can move past the ten minutes).
-  std::optional<json> lookup(const std::string& key, const std::string& digest, int64_t now_ms) {
-    std::lock_guard<std::mutex> lock(mu_);
-    expire(now_ms);
-    auto it = entries_.find(key);
-    if (it == entries_.end()) return std::nullopt;
-    if (it->second.digest != digest)
-      throw DdbError("IdempotentParameterMismatchException",
-                     "The request uses the same client token as a previous, but non-identical request.");
-    return it->second.response;
-  }
-  void clear() {
-    std::lock_guard<std::mutex> lock(mu_);
-    entries_.clear();
-    by_expiry_.clear();
-  }
-  void remember(const std::string& key, const std::string& digest, const json& response, int64_t now_ms) {
-    std::lock_guard<std::mutex> lock(mu_);
-    int64_t until = now_ms + 10 * 60 * 1000;
-    entries_[key] = {digest, response, until};
-    by_expiry_.emplace_back(until, key);
-  }
+// answer without writing again; the same token with another request is an error. Tokens live in
+// the instance's database (ddb_transaction_tokens), on the emulator clock: two emulators share
+// none, a reset clears them with the items, and they survive a restart within their window.
+constexpr int64_t kTokenLifetimeMs = 10 * 60 * 1000;
 
- private:
-  // Tokens expire in the order they were remembered: pop from the front instead of scanning
-  // every token (ten minutes of transactions) on each call. (A clock moved back only delays
-  // expiry: a token is never dropped before its ten minutes.)
-  void expire(int64_t now) {
-    while (!by_expiry_.empty() && by_expiry_.front().first < now) {
-      auto it = entries_.find(by_expiry_.front().second);
-      if (it != entries_.end() && it->second.until == by_expiry_.front().first) entries_.erase(it);
-      by_expiry_.pop_front();
-    }
-  }
-  struct Entry {
-    std::string digest;
-    json response;
-    int64_t until;
-  };
-  std::mutex mu_;
-  std::map<std::string, Entry> entries_;
-  std::deque<std::pair<int64_t, std::string>> by_expiry_;
-};
+std::optional<json> earlier_answer(storage::Connection& c, const std::string& key, const std::string& digest,
+                                   int64_t now_ms) {
+  c.prepare("DELETE FROM ddb_transaction_tokens WHERE expires_ms < ?").bind(1, now_ms).run();
+  auto& st = c.prepare("SELECT digest, response FROM ddb_transaction_tokens WHERE token = ?");
+  st.bind(1, key);
+  if (!st.step()) return std::nullopt;
+  if (st.col_text(0) != digest)
+    throw DdbError("IdempotentParameterMismatchException",
+                   "The request uses the same client token as a previous, but non-identical request.");
+  return json::parse(st.col_text(1));
+}
 
-Idempotency& idempotency() {
-  static Idempotency instance;
-  return instance;
+void remember_answer(storage::Connection& c, const std::string& key, const std::string& digest, const json& response,
+                     int64_t now_ms) {
+  c.prepare("INSERT OR REPLACE INTO ddb_transaction_tokens(token, digest, response, expires_ms) VALUES(?, ?, ?, ?)")
+      .bind(1, key)
+      .bind(2, digest)
+      .bind(3, response.dump())
+      .bind(4, now_ms + kTokenLifetimeMs)
+      .run();
 }
 
 json capacity_list(const std::map<std::string, double>& units, const char* split_key, const std::string& mode) {
@@ -153,8 +130,6 @@ json capacity_list(const std::map<std::string, double>& units, const char* split
 
 }  // namespace
 
-void forget_transaction_tokens() { idempotency().clear(); }
-
 json transact_write_items(Ctx& ctx) {
   std::vector<Action> actions = parse_write_actions(ctx.in);
   std::string capacity = enum_param(ctx.in, "ReturnConsumedCapacity", "returnConsumedCapacity", {"INDEXES", "TOTAL", "NONE"}, "NONE");
@@ -164,10 +139,12 @@ json transact_write_items(Ctx& ctx) {
       throw DdbError::constraint(*token, "clientRequestToken", "Member must have length between 1 and 36");
     token_key = ctx.account + "/" + ctx.region + "/" + *token;
     digest = sha256_hex(ctx.in.dump());
-    if (auto earlier = idempotency().lookup(token_key, digest, ctx.rt.clock.now_ms())) return *earlier;
   }
+  const int64_t now = ctx.rt.clock.now_ms();
 
-  json out = ctx.db.write([&](storage::Connection& c) {
+  return ctx.db.write([&](storage::Connection& c) {
+    if (!token_key.empty())
+      if (auto earlier = earlier_answer(c, token_key, digest, now)) return *earlier;
     std::map<std::string, Table> tables;
     std::set<std::string> seen;
     struct Planned {
@@ -199,7 +176,7 @@ json transact_write_items(Ctx& ctx) {
         try {
           updated_paths(t, *a.ex.update);
           json next = expr::apply_update(*a.ex.update, p.old ? *p.old : *a.key);
-          check_item_size(next);
+          check_item_size(next, /*after_update=*/true);
           p.next = std::move(next);
         } catch (const DdbError& e) {
           reason = {{"Code", "ValidationError"}, {"Message", e.message()}};
@@ -221,10 +198,9 @@ json transact_write_items(Ctx& ctx) {
     }
     json result = json::object();
     if (capacity != "NONE") result["ConsumedCapacity"] = capacity_list(units, "WriteCapacityUnits", capacity);
+    if (!token_key.empty()) remember_answer(c, token_key, digest, result, now);
     return result;
   });
-  if (!token_key.empty()) idempotency().remember(token_key, digest, out, ctx.rt.clock.now_ms());
-  return out;
 }
 
 json transact_get_items(Ctx& ctx) {

@@ -121,13 +121,27 @@ void validate_value(json& v, int depth) {
     for (auto& e : x) validate_value(e, depth + 1);
   } else {  // M
     if (!x.is_object()) throw DdbError::serialization("Unexpected value type in payload");
-    for (auto& [k, e] : x.items()) validate_value(e, depth + 1);
+    for (auto& [k, e] : x.items()) {
+      if (k.size() > kMaxAttributeName) check_attribute_name(k);  // map keys may be empty
+      validate_value(e, depth + 1);
+    }
   }
+}
+
+void check_attribute_name(const std::string& name) {
+  // Measured on DynamoDB: 65535 bytes pass, 65536 fail with this text (ExtendDB issue #365).
+  if (name.size() > kMaxAttributeName)
+    throw DdbError::validation("1 validation error detected: Attribute name is too large, must be less than 65536 bytes");
+  // Not confirmed against DynamoDB: the closest documented form (docs/dynamodb.md).
+  if (name.empty()) throw DdbError::validation("One or more parameter values were invalid: Empty attribute name");
 }
 
 void validate_attribute_map(json& m) {
   if (!m.is_object()) throw DdbError::serialization("Unexpected value type in payload");
-  for (auto& [k, e] : m.items()) validate_value(e, 0);
+  for (auto& [k, e] : m.items()) {
+    check_attribute_name(k);
+    validate_value(e, 0);
+  }
 }
 
 bool values_equal(const json& a, const json& b) {
@@ -198,8 +212,10 @@ size_t item_size(const json& item) {
   return n;
 }
 
-void check_item_size(const json& item) {
-  if (item_size(item) > kMaxItemSize) throw DdbError::validation("Item size has exceeded the maximum allowed size");
+void check_item_size(const json& item, bool after_update) {
+  if (item_size(item) > kMaxItemSize)
+    throw DdbError::validation(after_update ? "Item size to update has exceeded the maximum allowed size"
+                                            : "Item size has exceeded the maximum allowed size");
 }
 
 std::string key_bytes(const json& v) {

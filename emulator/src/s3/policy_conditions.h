@@ -1,54 +1,24 @@
-// Bucket-policy Condition blocks as pure code: the request context they read (condition keys and
-// their values), validation of a Condition element (operators and keys AWS defines), evaluation
-// of it against a context, and policy variables (${aws:username} ...). Unit tested, as a table of
-// statement / context / expected decision, in tests/unit/s3_policy_conditions_test.cc.
-//
-// Operators: String{Equals,NotEquals,EqualsIgnoreCase,NotEqualsIgnoreCase,Like,NotLike},
-// Numeric{Equals,NotEquals,LessThan,LessThanEquals,GreaterThan,GreaterThanEquals}, the same six
-// for Date, Bool, BinaryEquals, IpAddress, NotIpAddress, Arn{Equals,Like,NotEquals,NotLike},
-// Null; every one but Null with an ...IfExists form; ForAllValues: / ForAnyValue: before any.
-// https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_condition_operators.html
+// Bucket-policy Condition blocks: the shared engine (auth/policy_conditions.h) with the condition
+// keys S3 bucket policies accept. Unit tested, as a table of statement / context / expected
+// decision, in tests/unit/s3_policy_conditions_test.cc.
 #pragma once
-#include <map>
 #include <optional>
 #include <string>
 #include <string_view>
-#include <vector>
 
-#include <nlohmann/json_fwd.hpp>
+#include "auth/policy_conditions.h"
 
 namespace localaws::s3 {
 
-// The condition keys of one request. Key names are case-insensitive as in IAM: they are stored
-// with the part before any '/' lower-cased ("s3:existingobjecttag/Project"). A key not set is
-// absent from the request (what Null and ...IfExists test).
-class PolicyContext {
- public:
-  void set(std::string_view key, std::string value);      // one value (replaces)
-  void add(std::string_view key, std::string value);      // multi-valued keys (s3:RequestObjectTagKeys)
-  void set_list(std::string_view key, std::vector<std::string> values);  // present, possibly empty
-  const std::vector<std::string>* get(std::string_view key) const;
-  void merge(const PolicyContext& other);  // other's keys replace these
-  static std::string normalize(std::string_view key);
+using auth::conditions_hold;
+using auth::PolicyContext;
+using auth::substitute_variables;
 
- private:
-  std::map<std::string, std::vector<std::string>> keys_;
-};
+// Whether key names a condition key S3 bucket policies accept (global aws: keys and s3: keys).
+bool known_condition_key(std::string_view key);
 
 // nullopt when the Condition element is valid, else MalformedPolicy's message (unknown operator,
 // unknown key, a value that is not a string, number, boolean or list of them).
 std::optional<std::string> condition_error(const nlohmann::json& condition);
-
-// Whether every operator block of the Condition element holds for ctx (keys AND, values OR).
-// with_variables: policy Version 2012-10-17 (${...} in String and Arn values are substituted).
-bool conditions_hold(const nlohmann::json& condition, const PolicyContext& ctx, bool with_variables);
-
-// s with its policy variables substituted: ${key} (its single value), ${key, 'default'}, and the
-// escapes ${*}, ${?}, ${$}. nullopt when a variable's key is absent (or multi-valued) and it has
-// no default: the element holding it does not match.
-std::optional<std::string> substitute_variables(std::string_view s, const PolicyContext& ctx);
-
-// Whether key names a condition key S3 bucket policies accept (global aws: keys and s3: keys).
-bool known_condition_key(std::string_view key);
 
 }  // namespace localaws::s3

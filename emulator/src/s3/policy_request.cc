@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 
+#include "auth/policy_keys.h"
 #include "common/strings.h"
 #include "common/time.h"
 
@@ -16,13 +17,6 @@ const char* const kHeaderKeys[] = {
     "x-amz-grant-full-control", "x-amz-server-side-encryption", "x-amz-server-side-encryption-aws-kms-key-id",
     "x-amz-server-side-encryption-customer-algorithm", "x-amz-copy-source", "x-amz-metadata-directive",
     "x-amz-storage-class", "x-amz-website-redirect-location", "x-amz-content-sha256", "x-amz-object-ownership"};
-
-// The client's address as aws:SourceIp holds it (an IPv4-mapped IPv6 address as IPv4).
-std::string source_ip(std::string addr) {
-  if (addr.size() > 2 && addr.front() == '[' && addr.back() == ']') addr = addr.substr(1, addr.size() - 2);
-  if (starts_with(addr, "::ffff:") && addr.find('.') != std::string::npos) addr = addr.substr(7);
-  return addr;
-}
 
 // s3:authType, s3:signatureversion and s3:signatureAge from how the request was signed.
 void signature_keys(const Ctx& c, PolicyContext& k) {
@@ -56,31 +50,10 @@ void signature_keys(const Ctx& c, PolicyContext& k) {
 }  // namespace
 
 PolicyContext policy_context(const Ctx& c, const Bucket& b, const Object* obj) {
-  PolicyContext k;
   const http::Request& r = c.req;
-  const auth::Principal& who = c.who;
-  // Global keys. No TLS in localaws: every request arrives over plain HTTP.
-  k.set("aws:SourceIp", source_ip(r.remote_addr));
-  k.set("aws:SecureTransport", "false");
-  k.set("aws:CurrentTime", iso8601_ms(c.now_ms));
-  k.set("aws:EpochTime", std::to_string(c.now_ms / 1000));
-  k.set("aws:ViaAWSService", "false");
-  k.set("aws:PrincipalIsAWSService", "false");
-  k.set("aws:RequestedRegion", b.region.empty() ? c.env.opts.region : b.region);
-  k.set("aws:ResourceAccount", b.owner.account);
+  PolicyContext k =
+      auth::global_keys(r, c.who, c.now_ms, b.region.empty() ? c.env.opts.region : b.region, b.owner.account);
   k.set("s3:ResourceAccount", b.owner.account);
-  if (who.anonymous) {
-    k.set("aws:PrincipalType", "Anonymous");
-    k.set("aws:userid", "anonymous");
-  } else {
-    // Every localaws identity is an account's root user: no aws:username, userid is the account.
-    k.set("aws:PrincipalType", "Account");
-    k.set("aws:userid", who.account_id);
-    k.set("aws:PrincipalAccount", who.account_id);
-    k.set("aws:PrincipalArn", who.arn());
-  }
-  if (auto* v = r.header("referer")) k.set("aws:Referer", *v);
-  if (auto* v = r.header("user-agent")) k.set("aws:UserAgent", *v);
   signature_keys(c, k);
   // Listing parameters.
   for (const char* p : {"prefix", "delimiter", "max-keys"}) {

@@ -149,6 +149,8 @@ NewSse new_object_sse(const Ctx& c) {
   return s;
 }
 
+std::string kms_key_arn(const Bucket& b, const std::string& id) { return kms_arn(b, id); }
+
 std::string NewSse::apply(ObjectMeta& m) const {
   m.sse_algo = algo;
   m.kms_key_id = kms_key_id;

@@ -54,6 +54,10 @@ struct NewSse {
 // that blocks it.
 NewSse new_object_sse(const Ctx& c);
 
+// The ARN S3 reports for a KMS key id, alias or ARN given for bucket b; "" names the account's
+// AWS managed key (aws/s3). Also used by DynamoDB exports (dynamodb/s3_bridge.cc).
+std::string kms_key_arn(const Bucket& b, const std::string& id);
+
 // ETags of objects encrypted with SSE-KMS, DSSE-KMS or SSE-C are not the MD5 of their data.
 bool etag_is_md5(const ObjectMeta& m);
 // The quoted ETag a new single-blob object or part gets: MD5 or 16 random bytes.

@@ -11,6 +11,8 @@
 //               | ("ADD" path ":value" ("," ...)*) | ("DELETE" path ":value" ("," ...)*))+
 //   set        := path "=" operand (("+" | "-") operand)?
 #include <cctype>
+#include <cstdint>
+#include <utility>
 
 #include "dynamodb/expr/ast.h"
 
@@ -207,9 +209,15 @@ class Parser {
       c.children.push_back(not_expr());
       return c;
     }
-    if (accept("(")) {
+    if (is("(")) {
+      size_t open = i_++;
       Condition c = or_expr();
-      expect(")");
+      if (!is(")")) syntax_error();
+      // "((a = :v))": a group whose whole content is another group. DynamoDB refuses it, while
+      // "((a AND b) AND c)" is accepted (architect/dynalite issue #99, checked on DynamoDB).
+      if (last_group_.second + 1 == i_ && last_group_.first == open + 1)
+        throw ExprError("The expression has redundant parentheses;");
+      last_group_ = {open, i_++};
       return c;
     }
     Condition c;
@@ -299,7 +307,10 @@ class Parser {
       for (auto& f : kFunctions)
         if (o.func == f.name) info = &f;
       if (!info) throw ExprError("Invalid function name; function: " + o.func);
-      if (info->update != update_ || (nested && !update_))
+      if (info->update != update_)
+        throw ExprError(std::string("The function is not allowed in ") + (update_ ? "an update" : "a condition") +
+                        " expression; function: " + o.func);
+      if (nested && !update_)
         throw ExprError("The function is not allowed to be used this way in an expression; function: " + o.func);
       i_ += 2;
       do o.args.push_back(operand(true));
@@ -354,6 +365,8 @@ class Parser {
   bool update_;
   size_t i_ = 0;
   int nesting_ = 0;
+  // Token positions of the '(' and ')' of the condition group closed last.
+  std::pair<size_t, size_t> last_group_{SIZE_MAX, SIZE_MAX - 1};
 };
 
 }  // namespace
