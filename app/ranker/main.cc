@@ -4,6 +4,7 @@
 #include <csignal>
 #include <iostream>
 #include <pthread.h>
+#include <sys/socket.h>
 #include <thread>
 
 #include "aws/dynamodb.h"
@@ -25,12 +26,18 @@ int serve(const ranker::Store& store) {
   httplib::Server server;
   server.set_tcp_nodelay(true);
   server.set_keep_alive_max_count(100);
+  // SO_REUSEADDR only: cpp-httplib's default adds SO_REUSEPORT, with which a second server binds
+  // the same port and the kernel splits connections between the two.
+  server.set_socket_options([](socket_t sock) {
+    int yes = 1;
+    ::setsockopt(sock, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof yes);
+  });
   // Room for a multipart envelope around the largest allowed photo; the handler checks the image.
   server.set_payload_max_length(s.max_photo_bytes + 64 * 1024);
   ranker::install_routes(server, store);
   int port = s.port == 0 ? server.bind_to_any_port(s.host) : (server.bind_to_port(s.host, s.port) ? s.port : -1);
   if (port < 0) {
-    std::cerr << "ranker: cannot listen on " << s.host << ":" << s.port << "\n";
+    std::cerr << "ranker: cannot listen on " << s.host << ":" << s.port << " (is the port in use?)\n";
     return 1;
   }
   // SIGINT/SIGTERM stop the server cleanly: the signals are blocked here (and so in every worker

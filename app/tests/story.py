@@ -240,6 +240,12 @@ class RankerStory:
         self.assertIn("exists", second)
         self.check_setup()
         self.serve()
+        # One server per port: a second ranker on the same port fails (no SO_REUSEPORT sharing).
+        port = self.url.rsplit(":", 1)[1].strip("/")
+        p = subprocess.run([ranker_bin(), "serve", "--port", port], env=self.env, capture_output=True, text=True,
+                           timeout=30)
+        self.assertEqual(p.returncode, 1, p.stderr)
+        self.assertIn("is the port in use?", p.stderr)
 
         status, body = self.api("GET", "/healthz")
         self.assertEqual((status, body["status"]), (200, "ok"))

@@ -7,6 +7,7 @@
 #include <fstream>
 #include <iostream>
 #include <mutex>
+#include <string_view>
 #include <thread>
 #include <vector>
 #include <algorithm>
@@ -24,6 +25,7 @@ namespace {
 // it: the mutex keeps stop() and the destruction apart (ASan found stop() reading a freed Server).
 std::mutex g_server_mu;
 localaws::Server* g_server = nullptr;
+bool g_stop_requested = false;  // guarded by g_server_mu
 
 void install_signal_thread() {
   // Block SIGINT/SIGTERM in every thread and wait for them on one thread, which stops the
@@ -38,6 +40,7 @@ void install_signal_thread() {
     sigwait(&set, &sig);
     localaws::log::info(std::string("received ") + (sig == SIGINT ? "SIGINT" : "SIGTERM") + ", shutting down");
     std::lock_guard<std::mutex> lock(g_server_mu);
+    g_stop_requested = true;  // a signal during start-up stops the server as soon as it exists
     if (g_server) g_server->stop();
   }).detach();
 }
@@ -186,6 +189,22 @@ int main(int argc, char** argv) {
     app.exit(e);
     return 2;
   }
+  // A data directory named on the command line and --in-memory contradict each other; one from
+  // the environment (the container image sets LOCALAWS_DATA_DIR) yields to --in-memory, said aloud.
+  if (cfg.in_memory) {
+    bool dir_flag = false;
+    for (int i = 1; i < argc; ++i) {
+      std::string_view a = argv[i];
+      if (a == "--") break;
+      dir_flag = dir_flag || a == "--data-dir" || a.rfind("--data-dir=", 0) == 0;
+    }
+    if (dir_flag) {
+      std::fprintf(stderr, "localaws: --in-memory and --data-dir cannot be used together\n");
+      return 2;
+    }
+    if (std::getenv("LOCALAWS_DATA_DIR"))
+      std::fprintf(stderr, "localaws: --in-memory: LOCALAWS_DATA_DIR (%s) is not used\n", std::getenv("LOCALAWS_DATA_DIR"));
+  }
   cfg.s3_legacy_defaults = s3_defaults == "legacy";
   cfg.auth_mode = auth == "strict" ? auth::Mode::kStrict : auth == "off" ? auth::Mode::kOff : auth::Mode::kVerify;
   log::Level level;
@@ -207,6 +226,7 @@ int main(int argc, char** argv) {
   {
     std::lock_guard<std::mutex> lock(g_server_mu);
     g_server = server.get();
+    if (g_stop_requested) server->stop();  // the serve loop below then returns at once
   }
   std::string endpoint = server->endpoint();
   if (!cfg.fixtures.empty()) {

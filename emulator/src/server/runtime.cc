@@ -25,6 +25,7 @@ Runtime::Runtime(Config cfg) : config(std::move(cfg)) {
   }
   fs::create_directories(data_root, ec);
   if (ec) throw std::runtime_error("cannot create data directory " + data_root + ": " + ec.message());
+  data_lock = std::make_unique<storage::DirLock>(data_root);
 
   db = std::make_unique<storage::Database>(config.in_memory ? "" : (fs::path(data_root) / "localaws.db").string(),
                                            config.fsync);

@@ -13,6 +13,7 @@
 #include "server/journal.h"
 #include "server/service.h"
 #include "storage/blob_store.h"
+#include "storage/dir_lock.h"
 #include "storage/sqlite.h"
 
 namespace localaws {
@@ -22,6 +23,7 @@ struct Runtime {
   auth::Accounts accounts;
   std::unique_ptr<auth::Authenticator> authenticator;
   std::string data_root;  // where blobs (and the database, unless in memory) live
+  std::unique_ptr<storage::DirLock> data_lock;  // held while the storage below is open
   std::unique_ptr<storage::Database> db;
   std::unique_ptr<storage::BlobStore> blobs;
   std::unique_ptr<Service> s3;
