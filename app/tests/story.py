@@ -112,6 +112,13 @@ class LocalAwsServer:
         while time.time() < deadline:
             if os.path.exists(ready) and open(ready).read().strip():
                 self.endpoint = open(ready).read().strip()
+                # A sanitized localaws runs with the sanitizer environment, a plain one without.
+                with urllib.request.urlopen(self.endpoint + "/_localaws/health", timeout=30) as r:
+                    sanitized = json.loads(r.read())["sanitized"]
+                if sanitized != (os.environ.get("LOCALAWS_SANITIZED", "0") != "0"):
+                    stop(self.proc)
+                    raise RuntimeError("localaws sanitized=%s but LOCALAWS_SANITIZED=%r"
+                                       % (sanitized, os.environ.get("LOCALAWS_SANITIZED")))
                 return self
             if self.proc.poll() is not None:
                 raise RuntimeError("localaws exited:\n" + tail(self.log))

@@ -15,6 +15,7 @@ import urllib.request
 
 # Set by tests/CMakeLists.txt for the asan preset.
 SANITIZED = os.environ.get("LOCALAWS_SANITIZED", "0") != "0"
+_CHECKED_BINARIES = set()
 SANITIZER_MARKERS = ("ERROR: AddressSanitizer", "ERROR: LeakSanitizer", "runtime error:",
                      "SUMMARY: UndefinedBehaviorSanitizer")
 
@@ -75,11 +76,27 @@ class LocalAws:
                 with open(ready) as f:
                     self.endpoint = f.read().strip()
                 if self.endpoint:
+                    self.check_sanitizer_environment()
                     return self
             if self.proc.poll() is not None:
                 raise RuntimeError("localaws exited with %s:\n%s" % (self.proc.returncode, self.read_log()))
             time.sleep(0.01)
         raise RuntimeError("localaws did not become ready:\n" + self.read_log())
+
+    def check_sanitizer_environment(self):
+        """A sanitized binary must run with the sanitizer environment (LOCALAWS_SANITIZED=1 and
+        the ASAN_OPTIONS tests/CMakeLists.txt sets) and a plain one without: otherwise a sanitizer
+        run would not really be one. Asked once per binary (its /_localaws/health says)."""
+        if localaws_bin() in _CHECKED_BINARIES:
+            return
+        with urllib.request.urlopen(self.endpoint + "/_localaws/health", timeout=30) as r:
+            sanitized = json.loads(r.read())["sanitized"]
+        if sanitized != SANITIZED or (sanitized and "halt_on_error=1" not in os.environ.get("ASAN_OPTIONS", "")):
+            self.stop()
+            raise AssertionError("localaws binary %s is %s, but LOCALAWS_SANITIZED=%r ASAN_OPTIONS=%r"
+                                 % (localaws_bin(), "sanitized" if sanitized else "not sanitized",
+                                    os.environ.get("LOCALAWS_SANITIZED"), os.environ.get("ASAN_OPTIONS")))
+        _CHECKED_BINARIES.add(localaws_bin())
 
     def read_log(self, limit=5000):
         try:

@@ -4,6 +4,7 @@
 #include <nlohmann/json.hpp>
 #include <openssl/crypto.h>
 
+#include "common/build_info.h"
 #include "common/strings.h"
 #include "common/time.h"
 #include "control/console.h"
@@ -41,7 +42,8 @@ void health(Runtime& rt, http::Response& res) {
          {"services", services},
          {"uptime_seconds", uptime_s(rt)},
          {"region", rt.config.region},
-         {"persistence", rt.config.in_memory ? "memory" : "disk"}});
+         {"persistence", rt.config.in_memory ? "memory" : "disk"},
+         {"sanitized", kSanitizedBuild}});
 }
 
 // LocalStack's shape, so existing wait-for-localstack scripts work unchanged.

@@ -23,6 +23,21 @@ export function localawsBin() {
   throw new Error("set LOCALAWS_BIN to the localaws binary");
 }
 
+// A sanitized binary must run with the sanitizer environment tests/CMakeLists.txt sets
+// (LOCALAWS_SANITIZED=1, ASAN_OPTIONS) and a plain one without; asked once per process.
+let sanitizerChecked = false;
+async function checkSanitizerEnvironment(endpoint, proc) {
+  if (sanitizerChecked) return;
+  const { sanitized } = await (await fetch(endpoint + "/_localaws/health")).json();
+  const envSays = (process.env.LOCALAWS_SANITIZED ?? "0") !== "0";
+  if (sanitized !== envSays || (sanitized && !(process.env.ASAN_OPTIONS ?? "").includes("halt_on_error=1"))) {
+    proc.kill("SIGKILL");
+    throw new Error(`localaws is ${sanitized ? "" : "not "}sanitized, but LOCALAWS_SANITIZED=${process.env.LOCALAWS_SANITIZED} ` +
+      `ASAN_OPTIONS=${process.env.ASAN_OPTIONS}`);
+  }
+  sanitizerChecked = true;
+}
+
 export async function startLocalaws({ args = [], accounts } = {}) {
   const dir = mkdtempSync(join(tmpdir(), "localaws-js-"));
   const ready = join(dir, "ready");
@@ -39,6 +54,7 @@ export async function startLocalaws({ args = [], accounts } = {}) {
     if (existsSync(ready)) {
       const endpoint = readFileSync(ready, "utf8").trim();
       if (endpoint) {
+        await checkSanitizerEnvironment(endpoint, proc);
         return {
           endpoint,
           credentials: { accessKeyId: "test", secretAccessKey: "test" },
