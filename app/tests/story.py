@@ -13,6 +13,7 @@ import json
 import os
 import shutil
 import socket
+import ssl
 import subprocess
 import tempfile
 import time
@@ -24,6 +25,12 @@ import uuid
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(HERE))
 MAX_PHOTO = 200000
+# The CA that https:// URLs are verified with (a server started with TLS sets it), else the system store.
+TLS_CA = None
+
+
+def tls_context():
+    return ssl.create_default_context(cafile=TLS_CA) if TLS_CA else None
 
 
 def ranker_bin():
@@ -83,6 +90,7 @@ class MotoServer:
     # Seen here as 9 of 10 concurrent votes counted. DynamoDB (and localaws) serialise
     # transactions, so only there do the votes race.
     atomic_transactions = False
+    faults = False  # no fault injection
 
     def start(self, tmp):
         self.log = os.path.join(tmp, "moto.log")
@@ -98,14 +106,25 @@ class MotoServer:
 
 
 class LocalAwsServer:
-    """localaws on port 0 with its own data directory (LOCALAWS_BIN)."""
+    """localaws on port 0 with its own data directory (LOCALAWS_BIN); tls=True: HTTPS (--tls), with
+    the CA localaws generates in DATA_DIR/tls/ca.pem as the clients' AWS_CA_BUNDLE."""
 
     atomic_transactions = True
+    faults = True  # POST /_localaws/faults
+
+    def __init__(self, tls=False):
+        self.tls = tls
+        self.ca_bundle = None
 
     def start(self, tmp):
+        global TLS_CA
         self.log = os.path.join(tmp, "localaws.log")
         ready = os.path.join(tmp, "localaws.ready")
-        cmd = [os.environ["LOCALAWS_BIN"], "--port", "0", "--ready-file", ready, "--data-dir", os.path.join(tmp, "data")]
+        data = os.path.join(tmp, "data")
+        cmd = [os.environ["LOCALAWS_BIN"], "--port", "0", "--ready-file", ready, "--data-dir", data]
+        if self.tls:
+            cmd.append("--tls")
+            self.ca_bundle = TLS_CA = os.path.join(data, "tls", "ca.pem")
         with open(self.log, "wb") as log:
             self.proc = subprocess.Popen(cmd, stdout=log, stderr=log)
         deadline = time.time() + 30
@@ -113,7 +132,8 @@ class LocalAwsServer:
             if os.path.exists(ready) and open(ready).read().strip():
                 self.endpoint = open(ready).read().strip()
                 # A sanitized localaws runs with the sanitizer environment, a plain one without.
-                with urllib.request.urlopen(self.endpoint + "/_localaws/health", timeout=30) as r:
+                with urllib.request.urlopen(self.endpoint + "/_localaws/health", timeout=30,
+                                            context=tls_context()) as r:
                     sanitized = json.loads(r.read())["sanitized"]
                 if sanitized != (os.environ.get("LOCALAWS_SANITIZED", "0") != "0"):
                     stop(self.proc)
@@ -133,7 +153,7 @@ def http(method, url, body=None, headers=None):
     """(status, headers, body bytes) of a plain request: no AWS credentials, ever."""
     req = urllib.request.Request(url, data=body, headers=headers or {}, method=method)
     try:
-        with urllib.request.urlopen(req, timeout=60) as r:
+        with urllib.request.urlopen(req, timeout=60, context=tls_context()) as r:
             return r.status, r.headers, r.read()
     except urllib.error.HTTPError as e:
         return e.code, e.headers, e.read()
@@ -170,6 +190,8 @@ class RankerStory:
             "RANKER_RATINGS_TABLE": "ratings-" + suffix,
             "RANKER_MAX_PHOTO_BYTES": str(MAX_PHOTO),
         })
+        if getattr(self.server, "ca_bundle", None):
+            env["AWS_CA_BUNDLE"] = self.server.ca_bundle
         self.env = self.configure(env)
         self.app = None
 
@@ -215,6 +237,7 @@ class RankerStory:
         """A boto3 client on the same server, to check what the ranker stored."""
         import boto3
         return boto3.client(service, endpoint_url=self.server.endpoint, region_name="eu-west-1",
+                            verify=getattr(self.server, "ca_bundle", None),
                             aws_access_key_id="test", aws_secret_access_key="test")
 
     def check_setup(self):
@@ -311,8 +334,19 @@ class RankerStory:
         # Photos: a raw body and a multipart form; junk and oversize are refused.
         png = self.read_fixture("photos", "espresso.png")
         jpg = self.read_fixture("graph.jpg")
+        if self.server.faults:
+            # The ranker's AWS client retries what AWS tells it to: one SlowDown on its PutObject
+            # and one ThrottlingException on its next DynamoDB call are absorbed, not shown.
+            for rule in ({"service": "s3", "operation": "PutObject", "error": "SlowDown", "count": 1},
+                         {"service": "dynamodb", "error": "ThrottlingException", "count": 1}):
+                status, _, body = http("POST", self.server.endpoint + "/_localaws/faults", json.dumps(rule).encode())
+                self.assertEqual(status, 201, body)
         status, p1 = self.api("POST", "/api/shops/%s/photos" % ids["Crema"], raw=png, content_type="image/png")
         self.assertEqual(status, 201, p1)
+        if self.server.faults:
+            _, _, body = http("GET", self.server.endpoint + "/_localaws/faults")
+            self.assertEqual([r["fired"] for r in json.loads(body)["faults"]], [1, 1])
+            http("DELETE", self.server.endpoint + "/_localaws/faults")
         body, ctype = multipart("photo", "graph.jpg", jpg, "image/jpeg")
         status, p2 = self.api("POST", "/api/shops/%s/photos" % ids["Crema"], raw=body, content_type=ctype)
         self.assertEqual(status, 201, p2)

@@ -47,7 +47,8 @@ void install_signal_thread() {
 
 // Runs every executable file of `dir` in name order, as LocalStack's ready.d does, with the
 // endpoint and default credentials in its environment. A failing script is logged, not fatal.
-void run_init_scripts(const std::string& dir, const std::string& endpoint, const std::string& region) {
+void run_init_scripts(const std::string& dir, const std::string& endpoint, const std::string& region,
+                      const std::string& ca_bundle) {
   std::vector<std::filesystem::path> scripts;
   for (auto& e : std::filesystem::directory_iterator(dir)) {
     if (e.is_regular_file() && ::access(e.path().c_str(), X_OK) == 0) scripts.push_back(e.path());
@@ -58,6 +59,7 @@ void run_init_scripts(const std::string& dir, const std::string& endpoint, const
   for (char** e = environ; *e; e++) {
     std::string kv = *e;
     if (kv.rfind("AWS_ENDPOINT_URL=", 0) == 0 || kv.rfind("LOCALAWS_ENDPOINT=", 0) == 0) continue;
+    if (!ca_bundle.empty() && kv.rfind("AWS_CA_BUNDLE=", 0) == 0) continue;
     env_strings.push_back(kv);
   }
   env_strings.push_back("AWS_ENDPOINT_URL=" + endpoint);
@@ -66,6 +68,7 @@ void run_init_scripts(const std::string& dir, const std::string& endpoint, const
     std::string name = std::string(k).substr(0, std::string(k).find('=') + 1);
     if (!getenv(name.substr(0, name.size() - 1).c_str())) env_strings.push_back(k);
   }
+  if (!ca_bundle.empty()) env_strings.push_back("AWS_CA_BUNDLE=" + ca_bundle);
   if (!getenv("AWS_DEFAULT_REGION")) env_strings.push_back("AWS_DEFAULT_REGION=" + region);
   if (!getenv("AWS_REGION")) env_strings.push_back("AWS_REGION=" + region);
   std::vector<char*> envp;
@@ -129,9 +132,11 @@ int main(int argc, char** argv) {
   app.add_option("--log-level", cfg.log_level, "debug, info (one access-log line per request), warn, error, off")
       ->envname("LOCALAWS_LOG_LEVEL")->check(CLI::IsMember({"debug", "info", "warn", "error", "off"}));
   app.add_option("--ready-file", cfg.ready_file,
-                 "Write the endpoint (http://host:port) to this file once listening")
+                 "Write the endpoint (http://host:port) to this file once listening (with --tls-port, the "
+                 "HTTPS endpoint on a second line)")
       ->envname("LOCALAWS_READY_FILE");
-  app.add_flag("--print-endpoint", print_endpoint, "Print only the endpoint on stdout once listening")
+  app.add_flag("--print-endpoint", print_endpoint,
+               "Print only the endpoint on stdout once listening (with --tls-port, the HTTPS one on a second line)")
       ->envname("LOCALAWS_PRINT_ENDPOINT");
   app.add_option("--fixtures", cfg.fixtures,
                  "Fixture file or directory (*.json, loaded in name order) to load at start; see docs/fixtures.md")
@@ -164,6 +169,18 @@ int main(int argc, char** argv) {
   app.add_option("--s3-domain", cfg.s3_domain,
                  "Domain for virtual-hosted S3 addressing (<bucket>.<domain>) besides localhost")
       ->envname("LOCALAWS_S3_DOMAIN");
+  app.add_flag("--tls", cfg.tls,
+               "Serve HTTPS instead of HTTP on --port, with a certificate from the CA in DATA_DIR/tls/ca.pem "
+               "(generated on first use; trust it with AWS_CA_BUNDLE)")
+      ->envname("LOCALAWS_TLS");
+  app.add_option("--tls-port", cfg.tls_port,
+                 "Also serve HTTPS on this port (0 picks a free port), beside HTTP on --port; the ready "
+                 "file then holds the HTTP endpoint on line 1 and the HTTPS one on line 2")
+      ->envname("LOCALAWS_TLS_PORT")->check(CLI::Range(0, 65535));
+  app.add_option("--tls-ca", cfg.tls_ca,
+                 "PEM file with a CA certificate and its private key to sign the server certificate with, "
+                 "instead of the CA localaws generates")
+      ->envname("LOCALAWS_TLS_CA")->check(CLI::ExistingFile);
   app.add_option("--threads", cfg.threads,
                  "Worker threads: requests handled at once (0: 64). Idle and half-sent connections use none")
       ->envname("LOCALAWS_THREADS")->check(CLI::Range(0, 4096));
@@ -205,6 +222,10 @@ int main(int argc, char** argv) {
     if (std::getenv("LOCALAWS_DATA_DIR"))
       std::fprintf(stderr, "localaws: --in-memory: LOCALAWS_DATA_DIR (%s) is not used\n", std::getenv("LOCALAWS_DATA_DIR"));
   }
+  if (cfg.tls && cfg.tls_port >= 0) {
+    std::fprintf(stderr, "localaws: use --tls (HTTPS on --port) or --tls-port (HTTPS beside HTTP), not both\n");
+    return 2;
+  }
   cfg.s3_legacy_defaults = s3_defaults == "legacy";
   cfg.auth_mode = auth == "strict" ? auth::Mode::kStrict : auth == "off" ? auth::Mode::kOff : auth::Mode::kVerify;
   log::Level level;
@@ -220,7 +241,8 @@ int main(int argc, char** argv) {
     return 1;
   }
   if (!server->bind()) {
-    std::fprintf(stderr, "localaws: cannot listen on %s:%d (is the port in use?)\n", cfg.host.c_str(), cfg.port);
+    std::string ports = std::to_string(cfg.port) + (cfg.tls_port >= 0 ? " or " + std::to_string(cfg.tls_port) : "");
+    std::fprintf(stderr, "localaws: cannot listen on %s:%s (is the port in use?)\n", cfg.host.c_str(), ports.c_str());
     return 1;
   }
   {
@@ -229,6 +251,8 @@ int main(int argc, char** argv) {
     if (g_stop_requested) server->stop();  // the serve loop below then returns at once
   }
   std::string endpoint = server->endpoint();
+  std::string endpoint_lines;  // one endpoint a line: HTTP first, then HTTPS with --tls-port
+  for (auto& e : server->endpoints()) endpoint_lines += e + "\n";
   if (!cfg.fixtures.empty()) {
     try {
       auto stats = control::load_fixture_path(server->runtime(), cfg.fixtures);
@@ -239,20 +263,26 @@ int main(int argc, char** argv) {
     }
   }
   if (print_endpoint) {
-    std::printf("%s\n", endpoint.c_str());
+    std::printf("%s", endpoint_lines.c_str());
     std::fflush(stdout);
   } else {
-    log::info("localaws " LOCALAWS_VERSION " listening on " + endpoint + " (region " + cfg.region + ", auth " + auth +
+    std::string listening;
+    for (auto& e : server->endpoints()) listening += (listening.empty() ? "" : " and ") + e;
+    log::info("localaws " LOCALAWS_VERSION " listening on " + listening + " (region " + cfg.region + ", auth " + auth +
               ", " + (cfg.in_memory ? std::string("in memory") : "data in " + cfg.data_dir) + ")");
   }
+  if (!server->tls_ca_path().empty())
+    log::info("TLS CA: " + server->tls_ca_path() + " (AWS_CA_BUNDLE=" + server->tls_ca_path() + ")");
   if (!cfg.ready_file.empty()) {
     // Write then rename, so a watcher never reads a half-written file.
     std::string tmp = cfg.ready_file + ".tmp";
-    { std::ofstream(tmp) << endpoint << "\n"; }
+    { std::ofstream(tmp) << endpoint_lines; }
     std::filesystem::rename(tmp, cfg.ready_file);
   }
   std::thread init_thread;
-  if (!cfg.init_dir.empty()) init_thread = std::thread([&] { run_init_scripts(cfg.init_dir, endpoint, cfg.region); });
+  if (!cfg.init_dir.empty()) {
+    init_thread = std::thread([&] { run_init_scripts(cfg.init_dir, endpoint, cfg.region, server->tls_ca_path()); });
+  }
   server->run();
   if (init_thread.joinable()) init_thread.join();
   {

@@ -130,6 +130,17 @@ class GoSdkTest(unittest.TestCase):
     def test_sdk_v2(self):
         self.run_against_both("sdkv2", "AWS SDK for Go v2 (1.17, Debian)")
 
+    def test_sdk_v2_faults(self):
+        # localaws only: injected SlowDown / ThrottlingException (count 2) retried away by the SDK's
+        # default retryer, the attempts seen in the journal (tests/clients/go/sdkv2/faults.go).
+        with LocalAws(in_memory=True) as server:
+            p = subprocess.run([self.binaries["sdkv2"], "faults"], env=server.client_env(), capture_output=True,
+                               text=True, timeout=RUN_TIMEOUT)
+            steps = parse_steps(p.stdout)
+            failed = ["%s: %s" % (s["step"], s["error"]) for s in steps if not s["ok"]]
+            self.assertEqual((p.returncode, failed), (0, []), p.stderr[-3000:])
+            self.assertEqual(len(steps), 4)
+
     def test_streams_sdk_v1(self):
         # A stream-enabled table written and read back through service/dynamodbstreams: the program
         # checks every record (event names, keys, images, sequence order) and prints its count.

@@ -48,6 +48,9 @@ class LocalAws:
         self.extra_env = env or {}
         self.proc = None
         self.endpoint = None
+        self.endpoints = []
+        self.https_endpoint = None
+        self.ca_bundle = None
         self.log_path = os.path.join(self.tmp, "server.log")
 
     def start(self):
@@ -74,7 +77,11 @@ class LocalAws:
         while time.time() < deadline:
             if os.path.exists(ready):
                 with open(ready) as f:
-                    self.endpoint = f.read().strip()
+                    # One endpoint a line: with --tls-port, HTTP first and HTTPS second.
+                    self.endpoints = f.read().split()
+                self.endpoint = self.endpoints[0] if self.endpoints else None
+                self.https_endpoint = next((e for e in self.endpoints if e.startswith("https://")), None)
+                self.ca_bundle = self.tls_ca_from_log()
                 if self.endpoint:
                     self.check_sanitizer_environment()
                     return self
@@ -89,7 +96,7 @@ class LocalAws:
         run would not really be one. Asked once per binary (its /_localaws/health says)."""
         if localaws_bin() in _CHECKED_BINARIES:
             return
-        with urllib.request.urlopen(self.endpoint + "/_localaws/health", timeout=30) as r:
+        with self.urlopen(self.endpoint + "/_localaws/health") as r:
             sanitized = json.loads(r.read())["sanitized"]
         if sanitized != SANITIZED or (sanitized and "halt_on_error=1" not in os.environ.get("ASAN_OPTIONS", "")):
             self.stop()
@@ -97,6 +104,20 @@ class LocalAws:
                                  % (localaws_bin(), "sanitized" if sanitized else "not sanitized",
                                     os.environ.get("LOCALAWS_SANITIZED"), os.environ.get("ASAN_OPTIONS")))
         _CHECKED_BINARIES.add(localaws_bin())
+
+    def tls_ca_from_log(self):
+        """The CA path of the "TLS CA: <path> (AWS_CA_BUNDLE=...)" start-up line, or None."""
+        found = None  # the last start's (the log is appended to across restarts)
+        for line in self.read_log(limit=None).splitlines():
+            if " TLS CA: " in line:
+                found = line.split(" TLS CA: ", 1)[1].split(" (AWS_CA_BUNDLE=")[0]
+        return found
+
+    def urlopen(self, req, timeout=30):
+        """urllib.request.urlopen, trusting this server's CA for https."""
+        import ssl
+        ctx = ssl.create_default_context(cafile=self.ca_bundle) if self.ca_bundle else None
+        return urllib.request.urlopen(req, timeout=timeout, context=ctx)
 
     def read_log(self, limit=5000):
         try:
@@ -161,14 +182,18 @@ class LocalAws:
             "AWS_SHARED_CREDENTIALS_FILE": os.path.join(self.tmp, "no-aws-credentials"),
             "AWS_PAGER": "",
         })
+        if self.ca_bundle:
+            env["AWS_CA_BUNDLE"] = self.ca_bundle
         return env
 
     def boto3_client(self, service, access_key="test", secret_key="test", region="us-east-1", **config):
         import boto3
         import botocore.config
+        endpoint = config.pop("endpoint_url", self.endpoint)
+        verify = config.pop("verify", self.ca_bundle)  # with TLS: the CA localaws printed
         cfg = botocore.config.Config(retries={"max_attempts": 1, "mode": "standard"}, **config)
-        return boto3.client(service, endpoint_url=self.endpoint, aws_access_key_id=access_key,
-                            aws_secret_access_key=secret_key, region_name=region, config=cfg)
+        return boto3.client(service, endpoint_url=endpoint, aws_access_key_id=access_key,
+                            aws_secret_access_key=secret_key, region_name=region, config=cfg, verify=verify)
 
     def boto3_resource(self, service, access_key="test", secret_key="test", region="us-east-1", **config):
         import boto3
@@ -194,7 +219,7 @@ class LocalAws:
         """Plain HTTP to this server (no signing); returns (status, headers, body) for any status."""
         req = urllib.request.Request(self.endpoint + path, data=body, headers=headers or {}, method=method)
         try:
-            with urllib.request.urlopen(req, timeout=30) as r:
+            with self.urlopen(req) as r:
                 return r.status, dict(r.headers), r.read()
         except urllib.error.HTTPError as e:
             return e.code, dict(e.headers), e.read()

@@ -16,6 +16,10 @@ GUARDED = [
     ("POST", "/_localaws/fixtures"),
     ("GET", "/_localaws/requests"),
     ("DELETE", "/_localaws/requests"),
+    ("GET", "/_localaws/faults"),
+    ("POST", "/_localaws/faults"),
+    ("DELETE", "/_localaws/faults"),
+    ("DELETE", "/_localaws/faults/f1"),
     ("GET", "/_localaws/no-such-endpoint"),
     ("POST", "/_localaws/health"),
 ]

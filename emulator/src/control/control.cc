@@ -8,6 +8,7 @@
 #include "common/strings.h"
 #include "common/time.h"
 #include "control/console.h"
+#include "control/faults_api.h"
 #include "control/fixtures.h"
 #include "server/runtime.h"
 
@@ -68,6 +69,7 @@ void reset(Runtime& rt, http::Request& req, http::Response& res) {
   }
   rt.sweep_orphan_blobs();
   rt.clock.reset();  // a whole reset is a fresh start: real time again
+  rt.faults.clear();
   reply(res, 200, {{"reset", done}});
 }
 
@@ -167,6 +169,13 @@ void requests(Runtime& rt, http::Request& req, http::Response& res) {
       if (!e.auth_hints.empty()) why["hints"] = e.auth_hints;
       entry["authFailure"] = std::move(why);
     }
+    if (e.fault) {
+      json f = {{"id", e.fault->id}};
+      if (!e.fault->error.empty()) f["error"] = e.fault->error;
+      if (e.fault->latency_ms) f["latencyMs"] = e.fault->latency_ms;
+      if (e.fault->cut_connection) f["cutConnection"] = true;
+      entry["fault"] = std::move(f);
+    }
     out.push_back(std::move(entry));
   }
   reply(res, 200, {{"requests", out}});
@@ -229,6 +238,10 @@ void handle(Runtime& rt, http::Request& req, http::Response& res) {
     return fixtures(rt, req, res);
   }
   if (p == "/_localaws/clock") return clock(rt, req, res);
+  if (is_faults_path(p)) {
+    auto [status, body] = faults_api(rt, req);
+    return reply(res, status, body);
+  }
   if (p == "/_localaws/lifecycle/run") return run_timers(rt, req, res, "s3");
   if (p == "/_localaws/ttl/run") return run_timers(rt, req, res, "dynamodb");
   if (p == "/_localaws/snapshots" && get) return reply(res, 200, {{"snapshots", rt.snapshots->names()}});

@@ -17,6 +17,7 @@
 #include "common/strings.h"
 #include "dynamodb/backups.h"
 #include "dynamodb/context.h"
+#include "dynamodb/error_catalog.h"
 #include "dynamodb/exports.h"
 #include "dynamodb/partiql/ops.h"
 #include "dynamodb/resource_policy.h"
@@ -210,6 +211,7 @@ class DdbService : public Service {
       // answers it; JSON that is not an object, the message DynamoDB gives for a misplaced map.
       if (in.is_discarded()) throw DdbError::serialization("");
       if (!in.is_object()) throw DdbError::serialization("Start of structure or map found where not expected.");
+      if (rt_.faults.active()) inject_fault(res.operation, in, who);
       Ctx ctx{rt_, *rt_.db, who.account_id, signing_region(req, rt_.config.region), in};
       Access access = authorize(ctx, op, who, req, rt_.clock.now_ms(), policies_.load());
       json out = it->second(ctx);
@@ -230,6 +232,10 @@ class DdbService : public Service {
   }
   void render_internal_error(const http::Request&, http::Response& res) override {
     render_error(DdbError::internal(), res);
+  }
+  std::optional<int> error_status(const std::string& code) const override {
+    auto e = documented_error(code);
+    return e ? std::optional<int>(e->status()) : std::nullopt;
   }
   void finish(const http::Request& req, http::Response& res) override {
     res.set_header("Content-Type", "application/x-amz-json-1.0");
@@ -280,6 +286,18 @@ class DdbService : public Service {
       }
       lock.lock();
     }
+  }
+
+  // A fault rule's error (server/faults.h), thrown before the handler reads or writes anything.
+  // The table is the request's TableName (operations on several tables match rules without one).
+  void inject_fault(const std::string& op, const json& in, const auth::Principal& who) {
+    auto it = in.find("TableName");
+    std::string_view table;
+    if (it != in.end() && it->is_string()) table = it->get_ref<const std::string&>();
+    auto f = rt_.faults.fire({name(), op, table, "", who});
+    if (!f) return;
+    DdbError e = *documented_error(f->code);
+    throw DdbError(e.type(), f->message.empty() ? e.message() : f->message, f->status ? f->status : e.status());
   }
 
   // Whether a table or stream may have a resource-based policy: until one is attached, requests

@@ -21,6 +21,7 @@ struct Request {
   QueryParams query;        // decoded ('+' is a space), in order
   HeaderList headers;
   std::string remote_addr;
+  bool secure = false;  // arrived over TLS (--tls, --tls-port): absolute URLs we render say https
   std::string request_id;
   std::unique_ptr<Body> body;  // never null
 
@@ -34,6 +35,8 @@ struct Request {
   bool has_query(std::string_view name) const { return query_param(name) != nullptr; }
   // The Host header without the port.
   std::string host_name() const;
+  // "http://" or "https://" (secure) and the Host header as sent: the start of absolute URLs.
+  std::string origin() const { return (secure ? "https://" : "http://") + header_or("host", "localhost"); }
 };
 
 // The one way a Request is built (the HTTP adapter, fixtures, fuzz targets, tests): the target

@@ -35,6 +35,7 @@ struct Outcome {
   Service* svc = nullptr;
   auth::Principal principal;
   std::optional<auth::AuthError> auth_error;
+  std::optional<JournalFault> fault;  // a fault rule fired (server/faults.h)
 };
 
 void log_auth_failure(const http::Request& req, const auth::AuthError& e) {
@@ -71,6 +72,7 @@ void record(Runtime& rt, const http::Request& req, const http::Response& res, co
       e.auth_hints = o.auth_error->hints;
       log_auth_failure(req, *o.auth_error);
     }
+    e.fault = o.fault;
     rt.journal.add(std::move(e));
   }
   if (rt.config.access_log && log::level() <= log::Level::kInfo) {
@@ -133,6 +135,7 @@ http::Response serve(Runtime& rt, http::Request& req, const ServeOptions& opt) {
   if (req.request_id.empty()) req.request_id = new_request_id();
   http::Response res;
   Outcome o;
+  FaultScope faults(opt.principal == nullptr);  // the emulator's own calls (fixtures) get none
   try {
     if (is_control_path(req.raw_path)) {
       control::handle(rt, req, res);
@@ -163,6 +166,7 @@ http::Response serve(Runtime& rt, http::Request& req, const ServeOptions& opt) {
   } catch (...) {
     res.close_connection = true;
   }
+  o.fault = faults.fired();
   if (opt.record) record(rt, req, res, o, t0);
   return res;
 }

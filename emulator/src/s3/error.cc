@@ -65,6 +65,8 @@ const std::map<std::string, Entry>& table() {
        {400, "The location constraint is incompatible for the region specific endpoint this request was sent to."}},
       {"IncompleteBody", {400, "You did not provide the number of bytes specified by the Content-Length HTTP header"}},
       {"InternalError", {500, "We encountered an internal error. Please try again."}},
+      {"SlowDown", {503, "Please reduce your request rate."}},
+      {"ServiceUnavailable", {503, "Service is unable to handle request."}},
       {"InvalidAccessKeyId", {403, "The AWS Access Key Id you provided does not exist in our records."}},
       {"InvalidArgument", {400, "Invalid Argument"}},
       {"InvalidBucketName", {400, "The specified bucket is not valid."}},

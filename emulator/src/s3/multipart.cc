@@ -222,8 +222,7 @@ void reply_completed(Ctx& c, const Object& o) {
   expiration_header(*c.bkt, o, c.res);  // lifecycle.h
   sse_headers(o.meta, c.res, false, false);
   XmlDoc out("CompleteMultipartUploadResult");
-  std::string host = c.req.header_or("host", "localhost");
-  out.root.add("Location", "http://" + host + "/" + uri_encode(c.bucket) + "/" + uri_encode(c.key, true))
+  out.root.add("Location", c.req.origin() + "/" + uri_encode(c.bucket) + "/" + uri_encode(c.key, true))
       .add("Bucket", c.bucket)
       .add("Key", c.key)
       .add("ETag", o.etag);

@@ -301,8 +301,7 @@ void post_object(Ctx& c) {
   raise(c.store().put_object(o, {}), c);
   version_header(c, o, c.res);
 
-  std::string host = c.req.header_or("host", "localhost");
-  std::string location = "http://" + host + "/" + uri_encode(c.bucket) + "/" + uri_encode(key, true);
+  std::string location = c.req.origin() + "/" + uri_encode(c.bucket) + "/" + uri_encode(key, true);
   c.res.set_header("ETag", o.etag);
   c.res.set_header("Location", location);
   sse_headers(o.meta, c.res, true);

@@ -68,6 +68,7 @@ class S3Service : public Service {
       if (!split_request(req, bucket, key)) throw S3Error("InvalidURI");
       r = route(req, !bucket.empty(), !key.empty());
       res.operation = r.name();
+      if (rt_.faults.active()) inject_fault({name(), res.operation, bucket, key, who});
       Ctx c{env_, req, res, who, r.op(), bucket, key, std::nullopt, std::nullopt, env_.clock.now_ms()};
       prepare(c, r);
       r.row->handler(c);
@@ -128,6 +129,12 @@ class S3Service : public Service {
   void render_internal_error(const http::Request& req, http::Response& res) override {
     render_error(S3Error("InternalError"), req.method, req.request_id, res);
   }
+  // Every code of the error table has a default message (s3/error.cc).
+  std::optional<int> error_status(const std::string& code) const override {
+    S3Error e(code);
+    if (e.message.empty()) return std::nullopt;
+    return e.status;
+  }
   void finish(const http::Request& req, http::Response& res) override {
     res.set_header("x-amz-request-id", req.request_id);
     res.set_header("x-amz-id-2", host_id_for(req.request_id));
@@ -157,6 +164,15 @@ class S3Service : public Service {
     if (hb.empty()) return split_path(req.raw_path, bucket, key);
     bucket = hb;
     return split_key_path(req.raw_path, key);
+  }
+
+  // A fault rule's error (server/faults.h), thrown before anything is checked or changed.
+  void inject_fault(const FaultTarget& t) {
+    auto f = rt_.faults.fire(t);
+    if (!f) return;
+    S3Error e(f->code, f->message);
+    if (f->status) e.status = f->status;
+    throw e;
   }
 
   // Everything checked before an operation runs, as its row says: it exists, its bucket exists,

@@ -41,6 +41,12 @@ struct Config {
   // Extra domain for virtual-hosted S3 requests (<bucket>.<domain>, <bucket>.s3.<domain>) besides
   // localhost and amazonaws.com.
   std::string s3_domain;
+  // HTTPS (server/tls_front.h): tls = the listener on `port` speaks HTTPS; tls_port >= 0 = an
+  // HTTPS listener beside the HTTP one (0 = a free port). The CA is DATA_DIR/tls/ca.pem unless
+  // tls_ca names a PEM file with a CA certificate and key.
+  bool tls = false;
+  int tls_port = -1;
+  std::string tls_ca;
 };
 
 }  // namespace localaws

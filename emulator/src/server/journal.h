@@ -4,10 +4,19 @@
 #include <cstdint>
 #include <deque>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <vector>
 
 namespace localaws {
+
+// A fault rule that fired on the request (server/faults.h).
+struct JournalFault {
+  std::string id;
+  std::string error;  // "" when the rule injects no error
+  int64_t latency_ms = 0;
+  bool cut_connection = false;
+};
 
 struct JournalEntry {
   int64_t time_ms = 0;
@@ -26,6 +35,7 @@ struct JournalEntry {
   std::string canonical_request;
   std::string string_to_sign;
   std::vector<std::string> auth_hints;
+  std::optional<JournalFault> fault;
 };
 
 class Journal {

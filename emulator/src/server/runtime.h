@@ -10,6 +10,7 @@
 #include "common/clock.h"
 #include "control/snapshots.h"
 #include "server/config.h"
+#include "server/faults.h"
 #include "server/journal.h"
 #include "server/service.h"
 #include "storage/blob_store.h"
@@ -30,6 +31,7 @@ struct Runtime {
   std::unique_ptr<Service> dynamodb;
   std::unique_ptr<control::Snapshots> snapshots;
   Journal journal;
+  Faults faults;  // POST /_localaws/faults
   EmuClock clock;  // data-plane time (POST /_localaws/clock moves it)
   std::chrono::steady_clock::time_point started = std::chrono::steady_clock::now();
   bool remove_data_root_on_exit = false;

@@ -10,10 +10,12 @@
 #include <algorithm>
 #include <cstring>
 #include <chrono>
+#include <filesystem>
 #include <stdexcept>
 
 #include "common/log.h"
 #include "pipeline/serve.h"
+#include "server/tls_front.h"
 #include "server/transport.h"
 
 namespace localaws {
@@ -89,7 +91,8 @@ http::Request to_request(const httplib::Request& h, std::unique_ptr<http::Body> 
     }
   }
   http::Request r = http::make_request(raw->method, std::move(target), raw->headers, std::move(body));
-  r.remote_addr = h.remote_addr;
+  r.remote_addr = raw->remote_addr.empty() ? h.remote_addr : raw->remote_addr;
+  r.secure = raw->secure;
   return r;
 }
 
@@ -154,27 +157,59 @@ uint64_t raise_open_file_limit() {
 Server::Server(Config config) : rt_(std::make_unique<Runtime>(std::move(config))) {
   http_ = std::make_unique<TunedHttpServer>();
   install_routes();
+  auto& cfg = rt_->config;
+  if (cfg.tls || cfg.tls_port >= 0) {
+    tls::Material m = tls::prepare(cfg, (std::filesystem::path(rt_->data_root) / "tls").string());
+    tls_ca_path_ = m.ca_path;
+    auto* transport = static_cast<TunedHttpServer*>(http_.get());
+    size_t max_conns = cfg.max_connections > 0 ? static_cast<size_t>(cfg.max_connections) : 10000;
+    tls_ = std::make_unique<TlsFront>(m, cfg.header_timeout_s * 1000, max_conns,
+                                      [transport](int fd, const std::string& from) { transport->adopt(fd, from); });
+  }
 }
 
 Server::~Server() { stop(); }
 
-std::string Server::endpoint() const {
-  std::string host = rt_->config.host;
-  if (host == "0.0.0.0" || host.empty()) host = "127.0.0.1";
+namespace {
+std::string url(const std::string& scheme, std::string host, int port) {
+  if (host == "0.0.0.0" || host == "::" || host.empty()) host = "127.0.0.1";
   if (host.find(':') != std::string::npos) host = "[" + host + "]";
-  return "http://" + host + ":" + std::to_string(port_);
+  return scheme + "://" + host + ":" + std::to_string(port);
+}
+}  // namespace
+
+std::string Server::endpoint() const { return endpoints().front(); }
+
+std::vector<std::string> Server::endpoints() const {
+  const std::string& host = rt_->config.host;
+  if (tls_port_ == port_) return {url("https", host, port_)};
+  std::vector<std::string> out = {url("http", host, port_)};
+  if (tls_) out.push_back(url("https", host, tls_port_));
+  return out;
 }
 
 bool Server::bind() {
   auto& c = rt_->config;
-  if (c.port == 0) {
-    port_ = http_->bind_to_any_port(c.host);
-    if (port_ <= 0) return false;
-  } else {
-    if (!http_->bind_to_port(c.host, c.port)) return false;
-    port_ = c.port;
+  // With --tls the HTTP listener is the TLS front's private back end: a free loopback port no one
+  // is told of (relayed connections reach the transport through socketpairs, not through it).
+  bool https_only = c.tls && c.tls_port < 0;
+  std::string host = https_only ? "127.0.0.1" : c.host;
+  int port = https_only ? 0 : c.port;
+  int bound = port;
+  if (port == 0) {
+    bound = http_->bind_to_any_port(host);
+    if (bound <= 0) return false;
+  } else if (!http_->bind_to_port(host, port)) {
+    return false;
   }
   static_cast<TunedHttpServer&>(*http_).raise_backlog(1024);
+  port_ = bound;
+  if (tls_) {
+    tls_port_ = tls_->bind(c.host, https_only ? c.port : c.tls_port);
+    if (tls_port_ < 0) return false;
+    if (https_only) port_ = tls_port_;
+    tls_->start();
+  }
   return true;
 }
 
@@ -187,11 +222,13 @@ void Server::start() {
 }
 
 void Server::stop() {
+  if (tls_) tls_->stop_accepting();  // relayed connections end with their transport side
   if (http_) {
     http_->stop();
     static_cast<TunedHttpServer&>(*http_).begin_stop();
   }
   if (thread_.joinable()) thread_.join();
+  if (tls_) tls_->finish(2000);
 }
 
 size_t Server::open_connections() const { return static_cast<const TunedHttpServer&>(*http_).open_connections(); }

@@ -6,6 +6,7 @@
 #include <memory>
 #include <string>
 #include <thread>
+#include <vector>
 
 #include "server/runtime.h"
 
@@ -14,6 +15,8 @@ class Server;
 }
 
 namespace localaws {
+
+class TlsFront;
 
 class Server {
  public:
@@ -24,7 +27,11 @@ class Server {
   // Binds config.host:config.port (0 = a free port). Returns false when the port is taken.
   bool bind();
   int port() const { return port_; }
-  std::string endpoint() const;  // http://host:port
+  std::string endpoint() const;  // http://host:port (https:// with --tls)
+  // Every listener's endpoint: endpoint() first, then with --tls-port the HTTPS one.
+  std::vector<std::string> endpoints() const;
+  // The CA certificate clients trust for HTTPS (AWS_CA_BUNDLE), or "" without TLS.
+  const std::string& tls_ca_path() const { return tls_ca_path_; }
   // Serves until stop(). REQUIRES: bind() succeeded.
   void run();
   // Serves on a background thread (the test harness).
@@ -42,6 +49,9 @@ class Server {
   std::unique_ptr<httplib::Server> http_;
   int port_ = 0;
   std::thread thread_;
+  std::unique_ptr<TlsFront> tls_;
+  int tls_port_ = -1;  // the HTTPS listener's port (== port_ with --tls)
+  std::string tls_ca_path_;
 };
 
 }  // namespace localaws

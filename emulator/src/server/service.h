@@ -2,6 +2,7 @@
 #pragma once
 #include <memory>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <string>
 #include <unordered_set>
 
@@ -29,6 +30,9 @@ class Service {
   virtual bool accepts_body(http::Request& req, const auth::Principal& who, http::Response& res) { return true; }
   virtual void render_auth_error(const auth::AuthError& e, const http::Request& req, http::Response& res) = 0;
   virtual void render_internal_error(const http::Request& req, http::Response& res) = 0;
+  // The HTTP status this service answers an error code with, nullopt for a code it does not
+  // know (fault rules name the error to inject, server/faults.h).
+  virtual std::optional<int> error_status(const std::string& code) const { return std::nullopt; }
   // Last step for every response of this service: request-id headers, checksums.
   virtual void finish(const http::Request& req, http::Response& res) = 0;
 

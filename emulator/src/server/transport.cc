@@ -61,6 +61,11 @@ void peer_or_local(int fd, bool peer, std::string& ip, int& port) {
   }
 }
 
+thread_local bool t_close_after = false;
+// cut_connection_mid_response(): asked for, then done (every later write of the request fails).
+enum class Cut { kNo, kAsked, kDone };
+thread_local Cut t_cut = Cut::kNo;
+
 // The socket as cpp-httplib reads it inside one request: first the bytes already in hand (the
 // rewritten header block and whatever followed it), then the socket, each read with a timeout.
 class WorkerStream : public httplib::Stream {
@@ -106,6 +111,17 @@ class WorkerStream : public httplib::Stream {
 
   ssize_t write(const char* ptr, size_t size) override {
     if (!is_writable()) return -1;
+    if (t_cut == Cut::kDone) return -1;
+    if (t_cut == Cut::kAsked) {
+      // The first write is the status line and headers: send the whole lines of its first half
+      // (a client sees the connection end between two header lines), then fail the response.
+      t_cut = Cut::kDone;
+      std::string_view head(ptr, size);
+      size_t end = head.rfind('\n', size / 2);
+      send_all(sock_, head.substr(0, end == std::string_view::npos ? 0 : end + 1));
+      t_close_after = true;
+      return -1;
+    }
     ssize_t n;
     do {
       n = ::send(sock_, ptr, size, MSG_NOSIGNAL);
@@ -142,7 +158,6 @@ std::string header_too_large_response() {
 }
 
 thread_local const RawRequest* t_raw = nullptr;
-thread_local bool t_close_after = false;
 
 // What cpp-httplib is told of a request: enough to frame its body and the connection, nothing
 // it would act on. Our handler reads the request as sent from RawRequest.
@@ -174,10 +189,13 @@ struct TunedHttpServer::Conn {
   bool busy = false;        // a worker has it (not armed in epoll)
   bool started = false;     // bytes of a request have arrived: the header deadline runs
   int64_t deadline_ms = 0;  // idle or header deadline
+  bool secure = false;      // relayed by the TLS front
+  std::string remote_addr;  // set by the TLS front
 };
 
 const RawRequest* current_raw_request() { return t_raw; }
 void close_after_response() { t_close_after = true; }
+void cut_connection_mid_response() { t_cut = Cut::kAsked; }
 
 size_t header_block_end(std::string_view buf, size_t scanned) {
   size_t start = 0;
@@ -294,7 +312,11 @@ void TunedHttpServer::begin_stop() {
   }
 }
 
-bool TunedHttpServer::process_and_close_socket(socket_t sock) {
+bool TunedHttpServer::process_and_close_socket(socket_t sock) { return admit(sock, false, {}); }
+
+void TunedHttpServer::adopt(int fd, const std::string& remote_addr) { admit(fd, true, remote_addr); }
+
+bool TunedHttpServer::admit(int sock, bool secure, const std::string& remote_addr) {
   std::unique_lock<std::mutex> lock(mu_);
   if (stopping_ || conns_.size() >= opt_.max_connections) {
     size_t open = conns_.size();
@@ -315,6 +337,8 @@ bool TunedHttpServer::process_and_close_socket(socket_t sock) {
   auto conn = std::make_unique<Conn>();
   conn->fd = sock;
   conn->deadline_ms = mono_ms() + opt_.idle_timeout_ms;
+  conn->secure = secure;
+  conn->remote_addr = remote_addr;
   Conn* c = conn.get();
   conns_.emplace(sock, std::move(conn));
   lock.unlock();
@@ -408,12 +432,15 @@ void TunedHttpServer::serve_connection(Conn* c) {
     RawRequest raw;
     bool shaped = parse_raw_request(block, raw);
     if (!shaped) raw.method.clear();
+    raw.secure = c->secure;
+    raw.remote_addr = c->remote_addr;
     std::string_view first = block.substr(block.find_first_not_of("\r\n"));
     std::string_view raw_line = first.substr(0, first.find_first_of("\r\n"));
     strm.reset(library_view(raw, raw_line) + c->buf.substr(end));
     c->buf.clear();
     t_raw = &raw;
     t_close_after = false;
+    t_cut = Cut::kNo;
     bool connection_closed = false;
     bool ok = process_request(strm, false, connection_closed, nullptr);
     t_raw = nullptr;

@@ -45,6 +45,8 @@ struct RawRequest {
   std::string target;  // exactly as sent
   std::string version;
   std::vector<std::pair<std::string, std::string>> headers;  // names and values as sent, in order
+  bool secure = false;       // came through the TLS front (tls_front.h)
+  std::string remote_addr;   // the TLS client's address (empty: the socket's peer)
 };
 
 // The request the calling worker thread is serving (set while cpp-httplib runs its handlers), or
@@ -53,6 +55,9 @@ const RawRequest* current_raw_request();
 // Asks the transport to close the calling worker's connection after the current response (an
 // unread body is left on the wire, or an Expect: 100-continue request was refused).
 void close_after_response();
+// Fault injection (server/faults.h): the calling worker's response is cut short — half of the
+// status line and headers are sent, then the connection is closed without a body.
+void cut_connection_mid_response();
 
 class TunedHttpServer : public httplib::Server {
  public:
@@ -66,8 +71,12 @@ class TunedHttpServer : public httplib::Server {
   // Makes idle keep-alive connections close promptly; in-flight requests finish.
   void begin_stop();
   size_t open_connections() const;
+  // Serves a connection the TLS front relays (one end of a socketpair) like an accepted one,
+  // its requests marked secure and from remote_addr. Takes ownership of fd.
+  void adopt(int fd, const std::string& remote_addr);
 
  private:
+  bool admit(int fd, bool secure, const std::string& remote_addr);
   struct Conn;
   bool process_and_close_socket(socket_t sock) override;  // runs on the accept thread
   void loop();

@@ -1,6 +1,7 @@
 // The AWS SDK for Go v2 (Debian's golang-github-aws-aws-sdk-go-v2-dev 1.17, smithy-go 1.13)
 // doing a realistic S3 and DynamoDB workflow against AWS_ENDPOINT_URL. One JSON line per step;
-// exit status 1 when any step failed. `sdkv2 s3` or `sdkv2 dynamodb` runs one part.
+// exit status 1 when any step failed. `sdkv2 s3` or `sdkv2 dynamodb` runs one part; `sdkv2 faults`
+// (localaws's fault injection and the SDK's retries) runs only when asked for.
 package main
 
 import (
@@ -21,10 +22,10 @@ import (
 )
 
 // loadConfig is config.LoadDefaultConfig (credentials from the environment) with the SDK's
-// default HTTP client, whose dialer also resolves *.localhost; retries are off so that every
-// error the server answers shows up in the step that caused it. This SDK version predates
+// default HTTP client, whose dialer also resolves *.localhost; attempts 1 turns retries off so that
+// every error the server answers shows up in the step that caused it (0: the SDK's default, 3). This SDK version predates
 // AWS_ENDPOINT_URL: each client gets the endpoint through its EndpointResolver.
-func loadConfig(ctx context.Context) aws.Config {
+func loadConfig(ctx context.Context, attempts int) aws.Config {
 	client := awshttp.NewBuildableClient().WithTransportOptions(func(tr *http.Transport) {
 		tr.DialContext = c.LocalhostDial(&net.Dialer{Timeout: 30 * time.Second, KeepAlive: 30 * time.Second})
 	})
@@ -32,7 +33,7 @@ func loadConfig(ctx context.Context) aws.Config {
 	// wrapped client anyway (it needs a *BuildableClient) and would fail.
 	os.Unsetenv("AWS_CA_BUNDLE")
 	cfg, err := config.LoadDefaultConfig(ctx, config.WithRegion(c.Region()), config.WithHTTPClient(bodyRaceGuard{client}),
-		config.WithRetryMaxAttempts(1))
+		config.WithRetryMaxAttempts(attempts))
 	if err != nil {
 		panic(err)
 	}
@@ -75,7 +76,7 @@ func main() {
 	endpoint := c.Endpoint()
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
 	defer cancel()
-	cfg := loadConfig(ctx)
+	cfg := loadConfig(ctx, 1)
 	if r.Wants("s3") {
 		runS3(ctx, r, cfg, endpoint)
 	}
@@ -87,6 +88,9 @@ func main() {
 	}
 	if r.Wants("dynamodb") {
 		runDynamoDB(ctx, r, cfg, endpoint)
+	}
+	if r.Only["faults"] { // localaws only (POST /_localaws/faults): asked for by name
+		runFaults(ctx, r, loadConfig(ctx, 0), endpoint)
 	}
 	r.Exit()
 }
