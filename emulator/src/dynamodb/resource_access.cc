@@ -90,11 +90,12 @@ void collect(Resolver& r, Ctx& ctx, std::string_view op, Access& access) {
   if (kTableNameOps.count(op) && in.contains("TableName")) {
     r.table(in["TableName"], action, op == "Query" || op == "Scan" ? index() : "");
   } else if ((op == "BatchGetItem" || op == "BatchWriteItem") && in.contains("RequestItems") && in["RequestItems"].is_object()) {
+    // Keys that are table ARNs become names; the per-table requests are moved, not copied.
     json renamed = json::object();
     for (auto& [name, v] : in["RequestItems"].items()) {
       json slot = name;
       if (auto arn = r.table(slot, action)) access.batch_names[slot.get<std::string>()] = *arn;
-      renamed[slot.get<std::string>()] = v;
+      renamed[slot.get<std::string>()] = std::move(v);
     }
     in["RequestItems"] = std::move(renamed);
   } else if ((op == "TransactGetItems" || op == "TransactWriteItems") && in.contains("TransactItems") && in["TransactItems"].is_array()) {
