@@ -141,6 +141,54 @@ class GoSdkTest(unittest.TestCase):
             self.assertEqual((p.returncode, failed), (0, []), p.stderr[-3000:])
             self.assertEqual(len(steps), 4)
 
+    def run_subcommand(self, name, subcommand, env):
+        """Runs `<program> <subcommand>`; returns (returncode, steps, failed step texts, stderr)."""
+        p = subprocess.run([self.binaries[name], subcommand], env=env, capture_output=True, text=True,
+                           timeout=RUN_TIMEOUT)
+        steps = parse_steps(p.stdout)
+        return p.returncode, steps, ["%s: %s" % (s["step"], s["error"]) for s in steps if not s["ok"]], p.stderr
+
+    def test_sdk_v1_faults(self):
+        # localaws only: injected SlowDown, InternalError, ThrottlingException and
+        # ProvisionedThroughputExceededException retried away by the default retryer (the attempts
+        # seen in the journal), AccessDenied and ValidationException not retried, and with
+        # MaxRetries 0 the throttling error surfacing (tests/clients/go/sdkv1/faults.go).
+        with LocalAws(in_memory=True) as server:
+            rc, steps, failed, stderr = self.run_subcommand("sdkv1", "faults", server.client_env())
+            self.assertEqual((rc, failed), (0, []), stderr[-3000:] + server.read_log(3000))
+            self.assertEqual([s["step"] for s in steps], [
+                "faults.setup", "faults.s3-slowdown-retried", "faults.s3-internal-error-retried",
+                "faults.s3-access-denied-not-retried", "faults.ddb-throttling-retried",
+                "faults.ddb-provisioned-throughput-retried", "faults.ddb-validation-not-retried",
+                "faults.ddb-throttling-surfaces-without-retries"])
+
+    def check_tls(self, name):
+        # docs/harness.md's HTTPS recipe: only the environment (an https AWS_ENDPOINT_URL,
+        # AWS_CA_BUNDLE, credentials, region) configures the program (tests/clients/go/*/tls.go):
+        # S3 CreateBucket/ListBuckets/PutObject/GetObject and DynamoDB CreateTable/PutItem/GetItem.
+        with LocalAws("--tls", in_memory=True) as server:
+            env = server.client_env()
+            self.assertTrue(env["AWS_ENDPOINT_URL"].startswith("https://"), env["AWS_ENDPOINT_URL"])
+            self.assertTrue(os.path.isfile(env["AWS_CA_BUNDLE"]), env["AWS_CA_BUNDLE"])
+            rc, steps, failed, stderr = self.run_subcommand(name, "tls", env)
+            self.assertEqual((rc, failed), (0, []), stderr[-3000:] + server.read_log(3000))
+            self.assertEqual([s["step"] for s in steps],
+                             ["tls.s3-create-and-list-buckets", "tls.s3-put-get", "tls.ddb-create-put-get"])
+            # Without the CA the system roots do not trust localaws' certificate: every step fails
+            # certificate verification.
+            del env["AWS_CA_BUNDLE"]
+            rc, steps, failed, stderr = self.run_subcommand(name, "tls", env)
+            self.assertEqual(rc, 1, stderr[-3000:])
+            self.assertEqual(len(failed), 3, failed)
+            for f in failed:
+                self.assertRegex(f, r"x509: certificate signed by unknown authority", f)
+
+    def test_sdk_v1_tls(self):
+        self.check_tls("sdkv1")
+
+    def test_sdk_v2_tls(self):
+        self.check_tls("sdkv2")
+
     def test_streams_sdk_v1(self):
         # A stream-enabled table written and read back through service/dynamodbstreams: the program
         # checks every record (event names, keys, images, sequence order) and prints its count.

@@ -147,5 +147,45 @@ class ResticTest(unittest.TestCase):
                 print("moto: failed (%s)" % str(e).strip()[-500:], flush=True)
 
 
+class ResticTlsTest(unittest.TestCase):
+    """restic over HTTPS (localaws --tls): the repository s3:https://127.0.0.1:PORT/bucket/repo and
+    `--cacert` naming the CA localaws printed (AWS_CA_BUNDLE unset: restic does not read it), refused
+    without it; init, a backup of 200 files, snapshots, check --read-data, and a restore compared byte
+    for byte with the source."""
+
+    def test_https_backup_restore(self):
+        self.assertIsNotNone(shutil.which("restic"), "restic is not installed (scripts/deps.sh test)")
+        with LocalAws("--tls", in_memory=True) as server:
+            self.assertTrue(server.endpoint.startswith("https://"), server.endpoint)
+            tmp = os.path.join(server.tmp, "restic-tls")
+            env = {k: v for k, v in server.client_env().items() if k != "AWS_CA_BUNDLE" and not k.startswith("RESTIC_")}
+            env.update({"RESTIC_REPOSITORY": "s3:%s/restic-tls/repo" % server.endpoint, "RESTIC_PASSWORD": PASSWORD,
+                        "RESTIC_CACHE_DIR": os.path.join(tmp, "cache")})
+            ca = ["--cacert", server.ca_bundle]
+
+            p = subprocess.run(["restic", "-o", "s3.bucket-lookup=path", "snapshots"], env=env, capture_output=True,
+                               text=True, timeout=STEP_TIMEOUT)
+            self.assertNotEqual(p.returncode, 0)
+            self.assertIn("x509: certificate signed by unknown authority", p.stderr)
+
+            self.assertIn("created restic repository", restic(env, *ca, "init").stdout)
+            src = os.path.join(tmp, "src")
+            make_tree(src, 200, SEED + 7, large=1)
+            out = restic(env, *ca, "backup", "--json", "--host", "ci", src).stdout
+            summary = [m for m in json_lines(out) if m.get("message_type") == "summary"]
+            self.assertEqual(1, len(summary), out[-2000:])
+            self.assertEqual(200, summary[0]["files_new"], summary[0])
+            snaps = json.loads(restic(env, *ca, "snapshots", "--json").stdout)
+            self.assertEqual([summary[0]["snapshot_id"][:8]], [s["short_id"] for s in snaps])
+            keys = [o["Key"] for o in server.boto3_client("s3").list_objects_v2(
+                Bucket="restic-tls", Prefix="repo/snapshots/").get("Contents", [])]
+            self.assertEqual(1, len(keys), keys)
+            p = restic(env, *ca, "check", "--read-data")
+            self.assertIn("no errors were found", p.stdout + p.stderr)
+            target = os.path.join(tmp, "restore")
+            restic(env, *ca, "restore", "latest", "--target", target)
+            self.assertEqual([], tree_differences(src, target + src))
+
+
 if __name__ == "__main__":
     unittest.main()

@@ -3,6 +3,7 @@ wait, or lose their connection, so a test can watch its code's retries; nothing 
 request a rule failed, and the journal says which rule fired."""
 import http.client
 import json
+import socket
 import time
 import unittest
 import urllib.parse
@@ -105,6 +106,9 @@ class FaultsTest(unittest.TestCase):
             ({"service": "s3", "status": 500, "latency_ms": 1}, "give error too"),
             ({"service": "s3", "error": "SlowDown", "status": 200}, "status"),
             ({"service": "s3", "cut_connection": "yes"}, "cut_connection"),
+            ({"service": "s3", "cut_connection": "after_response"}, "before_response"),
+            ({"service": "s3", "cut_connection": 1}, "mid_response"),
+            ({"service": "s3", "cut_connection": False}, "needs an effect"),
         ]
         for rule, why in cases:
             status, body = faults(self.s, rule=rule)
@@ -192,7 +196,44 @@ class FaultsTest(unittest.TestCase):
         # The rule has fired its one time: the bucket lists again, and the journal tells.
         self.assertEqual(self.s3.list_objects_v2(Bucket="bkt")["KeyCount"], 0)
         cut = [e for e in journal(self.s) if e.get("fault")]
-        self.assertEqual(cut[0]["fault"], {"id": rule["id"], "cutConnection": True})
+        self.assertEqual(cut[0]["fault"], {"id": rule["id"], "cutConnection": "mid_response"})
+
+    def raw_exchange(self, request):
+        """Sends request bytes on a fresh connection; returns every byte received until EOF."""
+        u = urllib.parse.urlparse(self.s.endpoint)
+        with socket.create_connection((u.hostname, u.port), timeout=10) as sock:
+            sock.sendall(request)
+            got = b""
+            while True:
+                try:
+                    chunk = sock.recv(65536)
+                except ConnectionResetError:
+                    break
+                if not chunk:
+                    break
+                got += chunk
+            return got
+
+    def test_cut_connection_before_response_sends_nothing(self):
+        rule = add(self.s, service="s3", operation="ListObjectsV2", cut_connection="before_response", count=1)
+        self.assertEqual(rule["cut_connection"], "before_response")
+        request = b"GET /bkt?list-type=2 HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"
+        self.assertEqual(self.raw_exchange(request), b"")  # not a byte, then the end of the connection
+        # The rule has fired its one time: the same request now gets a whole response.
+        self.assertTrue(self.raw_exchange(request.replace(b"HTTP/1.1\r\n", b"HTTP/1.1\r\nConnection: close\r\n"))
+                        .startswith(b"HTTP/1.1 "))
+        self.assertEqual(faults(self.s, "GET")[1]["faults"][0]["fired"], 1)
+        cut = [e for e in journal(self.s) if e.get("fault")]
+        self.assertEqual(len(cut), 1)
+        self.assertEqual(cut[0]["fault"], {"id": rule["id"], "cutConnection": "before_response"})
+
+    def test_mid_response_is_the_same_as_true(self):
+        rule = add(self.s, service="s3", operation="ListObjectsV2", cut_connection="mid_response", count=1)
+        got = self.raw_exchange(b"GET /bkt?list-type=2 HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
+        self.assertTrue(got.startswith(b"HTTP/1.1 "), got)  # the status line and some headers ...
+        self.assertNotIn(b"\r\n\r\n", got)                  # ... but never the whole header block
+        self.assertEqual([e["fault"] for e in journal(self.s) if e.get("fault")],
+                         [{"id": rule["id"], "cutConnection": "mid_response"}])
 
     # --- matching ------------------------------------------------------------------------
     def test_matching_fields(self):
@@ -270,6 +311,22 @@ class FaultsTest(unittest.TestCase):
         add(self.s, service="s3", operation="ListObjectsV2", cut_connection=True, count=1)
         r = s3.list_objects_v2(Bucket="bkt")
         self.assertEqual(r["ResponseMetadata"]["RetryAttempts"], 1)
+
+    def test_boto3_retries_a_connection_cut_before_the_response(self):
+        s3 = client(self.s, "s3", mode="standard", total_max_attempts=3)
+        ddb = client(self.s, "dynamodb", mode="standard", total_max_attempts=3)
+        add(self.s, service="s3", operation="PutObject", bucket="bkt", cut_connection="before_response", count=1)
+        add(self.s, service="dynamodb", operation="PutItem", cut_connection="before_response", count=1)
+        r = s3.put_object(Bucket="bkt", Key="k", Body=b"after a reset")
+        self.assertEqual(r["ResponseMetadata"]["RetryAttempts"], 1)
+        self.assertEqual(s3.get_object(Bucket="bkt", Key="k")["Body"].read(), b"after a reset")
+        r = ddb.put_item(TableName="faults-table-with-a-long-name", Item={"pk": {"S": "a"}})
+        self.assertEqual(r["ResponseMetadata"]["RetryAttempts"], 1)
+        self.assertEqual([r["fired"] for r in faults(self.s, "GET")[1]["faults"]], [1, 1])
+        # With one attempt the SDK reports the lost connection.
+        add(self.s, service="s3", operation="ListObjectsV2", cut_connection="before_response", count=1)
+        with self.assertRaises((botocore.exceptions.ConnectionClosedError, botocore.exceptions.EndpointConnectionError)):
+            self.s3.list_objects_v2(Bucket="bkt")
 
 
 if __name__ == "__main__":

@@ -1,7 +1,9 @@
 """The localaws process itself: flags, ready file, control plane, keep-alive, shutdown."""
 import http.client
+import email.utils
 import json
 import os
+import re
 import signal
 import socket
 import subprocess
@@ -9,6 +11,11 @@ import tempfile
 import threading
 import time
 import unittest
+import urllib.parse
+
+import botocore.auth
+import botocore.awsrequest
+import botocore.credentials
 
 from localaws_support import LocalAws, localaws_bin
 
@@ -261,6 +268,89 @@ class ControlPlaneTest(unittest.TestCase):
             s.close()
         status, _, _ = self.la.get("/_localaws/health")
         self.assertEqual(status, 200)
+
+
+IMF_FIXDATE = re.compile(r"^(Mon|Tue|Wed|Thu|Fri|Sat|Sun), \d{2} (Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) "
+                         r"\d{4} \d{2}:\d{2}:\d{2} GMT$")
+
+
+class DateHeaderTest(unittest.TestCase):
+    """AWS answers every request with one Date header (RFC 9110 IMF-fixdate); so does localaws,
+    for S3, DynamoDB and its control plane, in wall-clock time whatever the emulator clock says."""
+
+    @classmethod
+    def setUpClass(cls):
+        cls.la = LocalAws(in_memory=True).start()
+        cls.s3 = cls.la.boto3_client("s3")
+        cls.s3.create_bucket(Bucket="dated")
+        cls.s3.put_object(Bucket="dated", Key="k", Body=b"hello")
+        cls.la.boto3_client("dynamodb").create_table(
+            TableName="dated", KeySchema=[{"AttributeName": "pk", "KeyType": "HASH"}],
+            AttributeDefinitions=[{"AttributeName": "pk", "AttributeType": "S"}], BillingMode="PAY_PER_REQUEST")
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.la.close()
+
+    def tearDown(self):
+        self.la.request("DELETE", "/_localaws/clock")
+
+    def exchange(self, method, url, body=None, headers=None):
+        """One request on its own connection: (status, [(name, value), ...] exactly as received)."""
+        u = urllib.parse.urlparse(url)
+        conn = http.client.HTTPConnection(u.hostname, u.port, timeout=10)
+        target = u.path + ("?" + u.query if u.query else "")
+        conn.request(method, target, body=body, headers=headers or {})
+        r = conn.getresponse()
+        r.read()
+        conn.close()
+        return r.status, r.getheaders()
+
+    def assert_one_date(self, headers, what):
+        dates = [v for k, v in headers if k.lower() == "date"]
+        self.assertEqual(len(dates), 1, (what, headers))
+        self.assertRegex(dates[0], IMF_FIXDATE, what)
+        sent = email.utils.parsedate_to_datetime(dates[0]).timestamp()
+        self.assertLess(abs(sent - time.time()), 5, (what, dates[0]))
+
+    def dynamodb(self, target, body):
+        request = botocore.awsrequest.AWSRequest(method="POST", url=self.la.endpoint + "/", data=json.dumps(body),
+                                                 headers={"X-Amz-Target": "DynamoDB_20120810." + target,
+                                                          "Content-Type": "application/x-amz-json-1.0"})
+        botocore.auth.SigV4Auth(botocore.credentials.Credentials("test", "test"), "dynamodb",
+                                "us-east-1").add_auth(request)
+        return self.exchange("POST", request.url, request.body, dict(request.headers))
+
+    def check_every_kind(self):
+        presign = self.s3.generate_presigned_url
+        cases = {
+            "S3 GetObject": ("GET", presign("get_object", Params={"Bucket": "dated", "Key": "k"}), 200),
+            "S3 HeadObject": ("HEAD", presign("head_object", Params={"Bucket": "dated", "Key": "k"}), 200),
+            "S3 NoSuchKey": ("GET", presign("get_object", Params={"Bucket": "dated", "Key": "missing"}), 404),
+            "S3 anonymous AccessDenied": ("GET", self.la.endpoint + "/dated/k", 403),
+            "control health": ("GET", self.la.endpoint + "/_localaws/health", 200),
+            "control 404": ("GET", self.la.endpoint + "/_localaws/nothing-here", 404),
+        }
+        for what, (method, url, want) in cases.items():
+            status, headers = self.exchange(method, url)
+            self.assertEqual(status, want, what)
+            self.assert_one_date(headers, what)
+        status, headers = self.dynamodb("GetItem", {"TableName": "dated", "Key": {"pk": {"S": "a"}}})
+        self.assertEqual(status, 200)
+        self.assert_one_date(headers, "DynamoDB GetItem")
+        status, headers = self.dynamodb("GetItem", {"TableName": "no-such-table", "Key": {"pk": {"S": "a"}}})
+        self.assertEqual(status, 400)
+        self.assert_one_date(headers, "DynamoDB ResourceNotFoundException")
+
+    def test_every_response_has_one_date(self):
+        self.check_every_kind()
+
+    def test_date_is_wall_time_when_the_emulator_clock_moves(self):
+        # SDKs correct their signing clock from Date: a moved emulator clock must not show there.
+        status, _, _ = self.la.post("/_localaws/clock", json.dumps({"advance": "30d"}).encode(),
+                                    {"Content-Type": "application/json"})
+        self.assertEqual(status, 200)
+        self.check_every_kind()
 
 
 if __name__ == "__main__":

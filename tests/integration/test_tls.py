@@ -1,6 +1,7 @@
 """HTTPS (--tls, --tls-port, --tls-ca): real clients verifying the certificate of the CA localaws
 generates (or is given), the names the certificate covers, the CA kept across restarts, and TLS
 clients that never finish a handshake holding nothing but their own connection."""
+import http.client
 import os
 import re
 import signal
@@ -153,6 +154,59 @@ class TlsListener(unittest.TestCase):
         finally:
             for s in idle + [half]:
                 s.close()
+
+    def plain_exchange(self, *pieces):
+        """Sends the pieces (a pause between each) in plain TCP; returns every byte until EOF."""
+        with socket.create_connection(host_port(self.srv.endpoint), timeout=10) as sock:
+            for i, piece in enumerate(pieces):
+                if i:
+                    time.sleep(0.05)
+                sock.sendall(piece)
+            data = b""
+            while chunk := sock.recv(65536):
+                data += chunk
+        return data
+
+    def test_plain_http_gets_a_plain_400_saying_use_https(self):
+        # What nginx does: a request line where a ClientHello should be gets an answer in plain HTTP.
+        requests = [
+            (b"GET /_localaws/health HTTP/1.1\r\nHost: localhost\r\n\r\n",),
+            (b"PUT /b/k HTTP/1.1\r\nHost: localhost\r\nContent-Length: 5\r\n\r\nhello",),
+            (b"HEAD / HTTP/1.1\r\nHost: localhost\r\n\r\n",),
+            (b"DELETE /b HTTP/1.1\r\nHost: localhost\r\n\r\n",),
+            (b"OPTIONS / HTTP/1.1\r\nHost: localhost\r\n\r\n",),
+            (b"PO", b"ST / HTTP/1.1\r\nHost: localhost\r\nContent-Length: 2\r\n\r\n{}"),  # the method split
+        ]
+        for pieces in requests:
+            data = self.plain_exchange(*pieces)
+            head, _, body = data.partition(b"\r\n\r\n")
+            lines = head.decode().split("\r\n")
+            self.assertEqual(lines[0], "HTTP/1.1 400 Bad Request", pieces)
+            headers = [line.split(": ", 1) for line in lines[1:]]
+            self.assertIn(["Connection", "close"], headers)
+            self.assertEqual(len([v for k, v in headers if k == "Date"]), 1)
+            self.assertEqual(dict(headers)["Content-Length"], str(len(body)))
+            self.assertIn(b"plain HTTP request was sent to an HTTPS port", body)
+            self.assertIn(b"https://", body)
+
+    def test_an_http_client_aimed_at_the_https_port_is_told(self):
+        host, port = host_port(self.srv.endpoint)
+        conn = http.client.HTTPConnection(host, port, timeout=10)
+        conn.request("GET", "/_localaws/health")
+        r = conn.getresponse()
+        self.assertEqual(r.status, 400)
+        self.assertIn(b"use https://", r.read())
+        conn.close()
+        plain = self.srv.boto3_client("s3", endpoint_url=self.srv.endpoint.replace("https://", "http://"))
+        with self.assertRaises(botocore.exceptions.ClientError) as cm:
+            plain.list_buckets()
+        self.assertEqual(cm.exception.response["ResponseMetadata"]["HTTPStatusCode"], 400)
+        self.s3.list_buckets()  # HTTPS is unchanged
+
+    def test_other_non_tls_bytes_are_just_closed(self):
+        # Only a request line is answered: anything else is the TLS library's to refuse.
+        self.assertEqual(self.plain_exchange(b"hello there\r\n\r\n"), b"")
+        self.assertEqual(self.plain_exchange(b"get / HTTP/1.1\r\n\r\n"), b"")
 
 
 class TlsBesideHttp(unittest.TestCase):

@@ -173,7 +173,7 @@ void requests(Runtime& rt, http::Request& req, http::Response& res) {
       json f = {{"id", e.fault->id}};
       if (!e.fault->error.empty()) f["error"] = e.fault->error;
       if (e.fault->latency_ms) f["latencyMs"] = e.fault->latency_ms;
-      if (e.fault->cut_connection) f["cutConnection"] = true;
+      if (!e.fault->cut_connection.empty()) f["cutConnection"] = e.fault->cut_connection;
       entry["fault"] = std::move(f);
     }
     out.push_back(std::move(entry));

@@ -16,6 +16,9 @@ namespace {
 thread_local FaultScope* t_scope = nullptr;
 
 constexpr int64_t kMaxLatencyMs = 300000;
+// cut_connection's modes: nothing sent, or part of the status line and headers sent.
+constexpr const char* kCutBefore = "before_response";
+constexpr const char* kCutMid = "mid_response";
 
 [[noreturn]] void invalid(const std::string& message) { throw std::invalid_argument(message); }
 
@@ -41,7 +44,7 @@ struct Faults::Rule {
   std::optional<uint64_t> count;
   std::optional<FaultError> error;
   int64_t latency_ms = 0;
-  bool cut = false;
+  std::string cut;  // "" (none), kCutBefore or kCutMid
   uint64_t fired = 0;
 
   bool matches(const FaultTarget& t) const {
@@ -105,8 +108,15 @@ json Faults::add(const json& doc, const ErrorStatusOf& status_of) {
     r->latency_ms = it->get<int64_t>();
   }
   if (auto it = doc.find("cut_connection"); it != doc.end()) {
-    if (!it->is_boolean()) invalid("cut_connection is true or false");
-    r->cut = it->get<bool>();
+    // true is today's (and the first) meaning: mid_response.
+    if (it->is_boolean()) {
+      r->cut = it->get<bool>() ? kCutMid : "";
+    } else if (it->is_string() && (*it == kCutBefore || *it == kCutMid)) {
+      r->cut = it->get<std::string>();
+    } else {
+      invalid("cut_connection is \"before_response\" (close before sending anything), \"mid_response\" or true "
+              "(close after part of the headers), or false");
+    }
   }
   if (doc.contains("error")) {
     FaultError e{string_field(doc, "error"), "", 0};
@@ -122,7 +132,7 @@ json Faults::add(const json& doc, const ErrorStatusOf& status_of) {
   } else if (doc.contains("status") || doc.contains("message")) {
     invalid("status and message override an error: give error too");
   }
-  if (!r->error && r->latency_ms == 0 && !r->cut) invalid("a rule needs an effect: error, latency_ms or cut_connection");
+  if (!r->error && r->latency_ms == 0 && r->cut.empty()) invalid("a rule needs an effect: error, latency_ms or cut_connection");
 
   std::lock_guard<std::mutex> lock(mu_);
   r->id = "f" + std::to_string(next_id_++);
@@ -179,7 +189,8 @@ std::optional<FaultError> Faults::fire(const FaultTarget& t) {
   if (!hit) return std::nullopt;
   t_scope->fired_ = JournalFault{hit->id, hit->error ? hit->error->code : "", hit->latency_ms, hit->cut};
   if (hit->latency_ms > 0) std::this_thread::sleep_for(std::chrono::milliseconds(hit->latency_ms));
-  if (hit->cut) cut_connection_mid_response();
+  if (hit->cut == kCutBefore) cut_connection_before_response();
+  if (hit->cut == kCutMid) cut_connection_mid_response();
   return hit->error;
 }
 

@@ -15,7 +15,7 @@ struct JournalFault {
   std::string id;
   std::string error;  // "" when the rule injects no error
   int64_t latency_ms = 0;
-  bool cut_connection = false;
+  std::string cut_connection;  // "", "before_response" or "mid_response"
 };
 
 struct JournalEntry {

@@ -15,8 +15,11 @@
 #include <chrono>
 #include <cstring>
 #include <stdexcept>
+#include <string_view>
+#include <thread>
 
 #include "common/log.h"
+#include "common/time.h"
 
 namespace localaws {
 
@@ -45,6 +48,90 @@ short ssl_wants(SSL* ssl, int r) {
     case SSL_ERROR_WANT_READ: return POLLIN;
     case SSL_ERROR_WANT_WRITE: return POLLOUT;
     default: return 0;
+  }
+}
+
+// Methods an HTTP client may open a connection with: a connection to the HTTPS listener that
+// starts with one of them and a space is plain HTTP (a TLS ClientHello starts with 0x16).
+constexpr std::string_view kMethods[] = {"GET ", "PUT ", "POST ", "HEAD ", "DELETE ", "OPTIONS ", "PATCH ", "CONNECT ", "TRACE "};
+constexpr size_t kLongestMethod = 8;
+
+enum class Opening { kTls, kPlainHttp };
+
+// Looks at (without reading) the first bytes of a connection, waiting until the deadline while
+// they could still be either. Anything that is not an HTTP request line is the TLS library's.
+Opening peek_opening(int fd, int64_t deadline, const std::atomic<bool>& stopping) {
+  while (!stopping) {
+    char buf[kLongestMethod];
+    ssize_t n = ::recv(fd, buf, sizeof buf, MSG_PEEK);
+    if (n == 0 || (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR)) return Opening::kTls;
+    if (n > 0) {
+      std::string_view got(buf, static_cast<size_t>(n));
+      if (got[0] == 0x16) return Opening::kTls;
+      bool maybe = false;
+      for (std::string_view m : kMethods) {
+        if (got.size() >= m.size() && got.substr(0, m.size()) == m) return Opening::kPlainHttp;
+        maybe = maybe || m.substr(0, got.size()) == got;
+      }
+      if (!maybe) return Opening::kTls;
+    }
+    int64_t left = deadline - mono_ms();
+    if (left <= 0) return Opening::kTls;
+    if (n > 0) {
+      // A few bytes of a method so far: poll would report them again at once.
+      std::this_thread::sleep_for(std::chrono::milliseconds(std::min<int64_t>(left, 5)));
+    } else {
+      pollfd p{fd, POLLIN, 0};
+      ::poll(&p, 1, static_cast<int>(std::min<int64_t>(left, kSliceMs)));
+    }
+  }
+  return Opening::kTls;
+}
+
+// Waits (at most until the deadline) for fd to be ready for `events`; false when it is not.
+bool wait_for(int fd, short events, int64_t deadline) {
+  while (true) {
+    int64_t left = deadline - mono_ms();
+    if (left <= 0) return false;
+    pollfd p{fd, events, 0};
+    int r = ::poll(&p, 1, static_cast<int>(std::min<int64_t>(left, kSliceMs)));
+    if (r > 0) return true;
+    if (r < 0 && errno != EINTR) return false;
+  }
+}
+
+// What nginx does for plain HTTP on an HTTPS port: a plain-HTTP 400 that says so, then the end of
+// the connection. The request's header block is read first (up to a limit), and the client's
+// further bytes after the answer, so that closing does not reset the connection before the client
+// has read the answer.
+void answer_plain_http(int fd, int64_t deadline) {
+  std::string got;
+  char buf[16 * 1024];
+  while (got.find("\r\n\r\n") == std::string::npos && got.find("\n\n") == std::string::npos &&
+         got.size() < 64 * 1024 && wait_for(fd, POLLIN, deadline)) {
+    ssize_t n = ::recv(fd, buf, sizeof buf, 0);
+    if (n == 0 || (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR)) break;
+    if (n > 0) got.append(buf, static_cast<size_t>(n));
+  }
+  std::string body =
+      "400 Bad Request: the plain HTTP request was sent to an HTTPS port. This localaws listener speaks TLS: "
+      "use https:// in the endpoint URL (and trust localaws's CA, AWS_CA_BUNDLE).\n";
+  std::string out = "HTTP/1.1 400 Bad Request\r\nDate: " + http_date(now_ms() / 1000) +
+                    "\r\nServer: localaws\r\nContent-Type: text/plain; charset=utf-8\r\nConnection: close"
+                    "\r\nContent-Length: " + std::to_string(body.size()) + "\r\n\r\n" + body;
+  std::string_view rest(out);
+  int64_t write_deadline = mono_ms() + 5000;
+  while (!rest.empty() && wait_for(fd, POLLOUT, write_deadline)) {
+    ssize_t n = ::send(fd, rest.data(), rest.size(), MSG_NOSIGNAL);
+    if (n > 0) rest.remove_prefix(static_cast<size_t>(n));
+    else if (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR) return;
+  }
+  ::shutdown(fd, SHUT_WR);
+  // Until the client closes too (a second at most): unread bytes at close() would reset it.
+  int64_t linger = mono_ms() + 1000;
+  while (wait_for(fd, POLLIN, linger)) {
+    ssize_t n = ::recv(fd, buf, sizeof buf, 0);
+    if (n == 0 || (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR)) break;
   }
 }
 
@@ -157,10 +244,17 @@ void TlsFront::accept_loop() {
 }
 
 void TlsFront::serve_client(int fd, const std::string& remote_addr) {
+  int64_t deadline = mono_ms() + handshake_ms_;
+  if (peek_opening(fd, deadline, stopping_) == Opening::kPlainHttp) {
+    log::debug("plain HTTP from " + remote_addr + " on the HTTPS port: answered 400");
+    answer_plain_http(fd, deadline);
+    ::close(fd);
+    return;
+  }
   SSL* ssl = SSL_new(ctx_);
   SSL_set_fd(ssl, fd);
   int pair[2];
-  if (handshake(ssl, fd) && ::socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, pair) == 0) {
+  if (handshake(ssl, fd, deadline) && ::socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, pair) == 0) {
     // The transport's end stays blocking (it polls, then reads or writes); ours does not.
     set_nonblocking(pair[0]);
     adopt_(pair[1], remote_addr);
@@ -172,8 +266,7 @@ void TlsFront::serve_client(int fd, const std::string& remote_addr) {
   ::close(fd);
 }
 
-bool TlsFront::handshake(SSL* ssl, int fd) {
-  int64_t deadline = mono_ms() + handshake_ms_;
+bool TlsFront::handshake(SSL* ssl, int fd, int64_t deadline) {
   while (true) {
     int r = SSL_accept(ssl);
     if (r == 1) return true;

@@ -3,7 +3,9 @@
 // --max-connections, at most --header-timeout seconds), then relays the decrypted bytes both
 // ways over a socketpair whose other end the transport adopts as an ordinary connection marked
 // secure (TunedHttpServer::adopt): idle timeouts, header limits and the pipeline are the
-// transport's, unchanged. A handshake that never ends holds only its own thread.
+// transport's, unchanged. A handshake that never ends holds only its own thread. A connection
+// that opens with a plain-HTTP request line gets a plain-HTTP 400 saying to use https://, as
+// nginx answers.
 #pragma once
 #include <atomic>
 #include <condition_variable>
@@ -42,7 +44,8 @@ class TlsFront {
  private:
   void accept_loop();
   void serve_client(int fd, const std::string& remote_addr);
-  bool handshake(SSL* ssl, int fd);
+  // Until the deadline (mono_ms), the --header-timeout counted from the connection's accept.
+  bool handshake(SSL* ssl, int fd, int64_t deadline);
   void relay(SSL* ssl, int tcp, int plain);
 
   SSL_CTX* ctx_ = nullptr;

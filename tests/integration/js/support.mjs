@@ -52,11 +52,17 @@ export async function startLocalaws({ args = [], accounts } = {}) {
   const deadline = Date.now() + 20000;
   while (Date.now() < deadline) {
     if (existsSync(ready)) {
-      const endpoint = readFileSync(ready, "utf8").trim();
+      // One endpoint a line: with --tls-port, HTTP first and HTTPS second.
+      const endpoints = readFileSync(ready, "utf8").split(/\s+/).filter(Boolean);
+      const endpoint = endpoints[0];
       if (endpoint) {
         await checkSanitizerEnvironment(endpoint, proc);
         return {
           endpoint,
+          endpoints,
+          httpsEndpoint: endpoints.find((e) => e.startsWith("https://")),
+          // With TLS: the CA of the "TLS CA: <path> (AWS_CA_BUNDLE=...)" start-up line.
+          caBundle: () => log.match(/ TLS CA: (\S+) \(AWS_CA_BUNDLE=/)?.[1],
           credentials: { accessKeyId: "test", secretAccessKey: "test" },
           region: "us-east-1",
           log: () => log,

@@ -1,6 +1,8 @@
 // The AWS SDK for Go v1 (Debian's golang-github-aws-aws-sdk-go-dev) doing a realistic S3 and
 // DynamoDB workflow against AWS_ENDPOINT_URL. One JSON line per step; exit status 1 when any
-// step failed. `sdkv1 s3` or `sdkv1 dynamodb` runs one part.
+// step failed. `sdkv1 s3` or `sdkv1 dynamodb` runs one part; `sdkv1 faults` (localaws's fault
+// injection and the SDK's retries) and `sdkv1 tls` (HTTPS configured by the environment) run only
+// when asked for.
 package main
 
 import (
@@ -62,6 +64,12 @@ func main() {
 	}
 	if r.Wants("dynamodb") {
 		runDynamoDB(r, endpoint)
+	}
+	if r.Only["faults"] { // localaws only (POST /_localaws/faults): asked for by name
+		runFaults(r, endpoint)
+	}
+	if r.Only["tls"] { // an https AWS_ENDPOINT_URL and AWS_CA_BUNDLE: asked for by name
+		runTLS(r, endpoint)
 	}
 	r.Exit()
 }

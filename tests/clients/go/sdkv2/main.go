@@ -1,7 +1,8 @@
 // The AWS SDK for Go v2 (Debian's golang-github-aws-aws-sdk-go-v2-dev 1.17, smithy-go 1.13)
 // doing a realistic S3 and DynamoDB workflow against AWS_ENDPOINT_URL. One JSON line per step;
 // exit status 1 when any step failed. `sdkv2 s3` or `sdkv2 dynamodb` runs one part; `sdkv2 faults`
-// (localaws's fault injection and the SDK's retries) runs only when asked for.
+// (localaws's fault injection and the SDK's retries) and `sdkv2 tls` (HTTPS configured by the
+// environment) run only when asked for.
 package main
 
 import (
@@ -76,6 +77,10 @@ func main() {
 	endpoint := c.Endpoint()
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
 	defer cancel()
+	if r.Only["tls"] { // an https AWS_ENDPOINT_URL and AWS_CA_BUNDLE: asked for by name
+		runTLS(ctx, r, endpoint) // before loadConfig, which unsets AWS_CA_BUNDLE
+		r.Exit()
+	}
 	cfg := loadConfig(ctx, 1)
 	if r.Wants("s3") {
 		runS3(ctx, r, cfg, endpoint)
