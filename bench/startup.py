@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Start-up time to a healthy endpoint and idle memory: localaws beside moto_server, same run.
 
-Usage: bench/startup.py [--runs N] [--localaws PATH]
+Usage: bench/startup.py [--runs N] [--localaws PATH] [--floor build/dev/bench/floor_server]
 Start-up = from exec() until GET /_localaws/health (moto: GET /moto-api/) answers 200,
 polling every 1 ms. Idle RSS = VmRSS of the process 0.5 s after it is healthy.
 """
@@ -74,6 +74,7 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--runs", type=int, default=10)
     ap.add_argument("--localaws", default=os.path.join(ROOT, "build/release/emulator/localaws"))
+    ap.add_argument("--floor", help="the trivial cpp-httplib server (bench/floor_server.cc)")
     args = ap.parse_args()
     tmp = tempfile.mkdtemp(prefix="localaws-bench-")
     try:
@@ -83,6 +84,9 @@ def main():
         la_mem = measure(lambda port: [args.localaws, "--port", str(port), "--in-memory", "--log-level", "warn"],
                          "/_localaws/health", args.runs)
         rows = [("localaws (disk)", la), ("localaws (--in-memory)", la_mem)]
+        if args.floor:
+            rows.append(("trivial cpp-httplib", measure(lambda port: [args.floor, "--port", str(port)],
+                                                        "/_localaws/health", args.runs)))
         if shutil.which("moto_server"):
             moto = measure(lambda port: ["moto_server", "-H", "127.0.0.1", "-p", str(port)], "/moto-api/",
                            max(3, args.runs // 3))
@@ -90,8 +94,9 @@ def main():
         print("%-24s %14s %12s %14s" % ("server", "start median", "start min", "idle RSS"))
         for name, (med, mn, rss) in rows:
             print("%-24s %11.1f ms %9.1f ms %11.1f MB" % (name, med, mn, rss))
-        if len(rows) == 3:
-            print("moto/localaws: start-up x%.0f, idle memory x%.1f" % (rows[2][1][0] / la[0], rows[2][1][2] / la[2]))
+        moto = [r for n, r in rows if n == "moto_server"]
+        if moto:
+            print("moto/localaws: start-up x%.0f, idle memory x%.1f" % (moto[0][0] / la[0], moto[0][2] / la[2]))
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
 

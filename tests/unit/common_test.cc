@@ -13,6 +13,26 @@ TEST_CASE("CRC check values", "[common]") {
   CHECK(crc32_update(0, kCheck.data(), kCheck.size()) == 0xCBF43926u);
   CHECK(crc32c_update(0, kCheck.data(), kCheck.size()) == 0xE3069283u);
   CHECK(crc64nvme_update(0, kCheck.data(), kCheck.size()) == 0xAE8B14860A799888ull);
+  // Long inputs, in uneven pieces, against a bit-at-a-time reference of each polynomial.
+  std::string data;
+  for (int i = 0; i < 1000; i++) data.push_back(static_cast<char>((i * 131 + 7) % 251));
+  auto ref = [&](uint64_t poly, int bits) {
+    uint64_t crc = bits == 32 ? 0xFFFFFFFFull : ~0ull;
+    for (unsigned char ch : data) {
+      crc ^= ch;
+      for (int k = 0; k < 8; k++) crc = (crc & 1) ? (crc >> 1) ^ poly : (crc >> 1);
+    }
+    return bits == 32 ? (~crc & 0xFFFFFFFFull) : ~crc;
+  };
+  uint32_t c32 = 0;
+  uint64_t c64 = 0;
+  for (size_t at = 0, n = 1; at < data.size(); at += n, n = n * 3 % 17 + 1) {
+    size_t len = std::min(n, data.size() - at);
+    c32 = crc32c_update(c32, data.data() + at, len);
+    c64 = crc64nvme_update(c64, data.data() + at, len);
+  }
+  CHECK(c32 == ref(0x82F63B78u, 32));
+  CHECK(c64 == ref(0x9A6C9329AC4BC9B5ull, 64));
   // Streaming in pieces equals one pass.
   uint32_t c = crc32c_update(0, kCheck.data(), 4);
   c = crc32c_update(c, kCheck.data() + 4, kCheck.size() - 4);
@@ -97,6 +117,11 @@ TEST_CASE("time formats", "[common]") {
   CHECK(iso8601_basic(1440938160) == "20150830T123600Z");
   CHECK(iso8601_ms(1440938160123) == "2015-08-30T12:36:00.123Z");
   CHECK(http_date(1440938160) == "Sun, 30 Aug 2015 12:36:00 GMT");
+  CHECK(iso8601_ms(0) == "1970-01-01T00:00:00.000Z");
+  CHECK(iso8601_ms(-1) == "1969-12-31T23:59:59.999Z");
+  CHECK(iso8601_ms(253402300799999) == "9999-12-31T23:59:59.999Z");
+  CHECK(http_date(0) == "Thu, 01 Jan 1970 00:00:00 GMT");
+  CHECK(http_date(1796428800) == "Sat, 05 Dec 2026 00:00:00 GMT");
   CHECK(parse_iso8601_basic("20150830T123600Z").value() == 1440938160);
   CHECK_FALSE(parse_iso8601_basic("20150830T123600").has_value());
   CHECK_FALSE(parse_iso8601_basic("2015-08-30T12:36:00Z").has_value());

@@ -11,12 +11,20 @@ struct Runtime;
 
 namespace localaws::ddb {
 
+class TableCache;
+
 struct Ctx {
   Runtime& rt;
   storage::Database& db;
   std::string account;  // the principal's account: tables are per account ...
   std::string region;   // ... and per region (the request's signing region)
   json& in;             // the request body
+  TableCache* tables = nullptr;  // the service's cache of tables (store::find_table), if any
+  // When the caller sends the response (the service, not PartiQL's reuse of handlers), a handler
+  // may render the body itself around stored bytes (GetItem, Query, Scan) into raw_body: it is
+  // then sent instead of the returned json.
+  bool may_render = false;
+  std::string raw_body = {};
   std::string arn_prefix() const { return "arn:aws:dynamodb:" + region + ":" + account + ":table/"; }
 };
 

@@ -92,6 +92,20 @@ json get_item(Ctx& ctx) {
   return ctx.db.read([&](storage::Connection& c) {
     Table t = store::must_find_table(c, ctx, name);
     ItemKey k = key_from_key(t, key);
+    if (!ex.projection && ctx.may_render) {
+      // The whole item: the response is assembled around the stored bytes, never parsed.
+      auto stored = store::get_item_text(c, t, k);
+      json out = json::object();
+      add_capacity(out, o, t, read_units(stored ? stored->size : 0, consistent));
+      if (stored) {
+        std::string body = "{";
+        if (out.contains("ConsumedCapacity"))
+          body += "\"ConsumedCapacity\":" + out["ConsumedCapacity"].dump() + ",";
+        body += "\"Item\":" + stored->text + "}";
+        ctx.raw_body = std::move(body);
+      }
+      return out;
+    }
     auto item = store::get_item(c, t, k);
     json out = json::object();
     if (item) out["Item"] = ex.projection ? expr::project(*item, *ex.projection) : *item;

@@ -48,7 +48,7 @@ Table find(Ctx& ctx, const std::string& name) {
 }
 
 json run(Ctx& ctx, Handler h, json body) {
-  Ctx sub{ctx.rt, ctx.db, ctx.account, ctx.region, body};
+  Ctx sub{ctx.rt, ctx.db, ctx.account, ctx.region, body, ctx.tables};
   return h(sub);
 }
 

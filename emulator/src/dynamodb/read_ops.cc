@@ -295,8 +295,11 @@ std::optional<IndexDef> resolve_index(const json& in, const Table& t, const Read
 // Collects one page: Limit counts items read (before the filter), and a page ends after 1 MB.
 class Page {
  public:
-  Page(const Table& t, const RequestExpressions& ex, const ReadOptions& o, std::vector<std::string> key_names)
-      : t_(t), ex_(ex), o_(o), key_names_(std::move(key_names)) {}
+  // render: the caller can send body() (Ctx::may_render).
+  Page(const Table& t, const RequestExpressions& ex, const ReadOptions& o, std::vector<std::string> key_names,
+       bool render)
+      : t_(t), ex_(ex), o_(o), key_names_(std::move(key_names)),
+        whole_items_(render && !ex.filter && !ex.projection && o.select != "COUNT") {}
   // Replaces each index row's projection with the base table's item (a local index read with
   // Select=ALL_ATTRIBUTES fetches the item, as DynamoDB does).
   void fetch_from(storage::Connection* c) { fetch_ = c; }
@@ -304,6 +307,7 @@ class Page {
   void on_index(const IndexDef* idx) { idx_ = idx; }
 
   bool visit(const store::Row& row) {
+    if (as_stored()) return visit_stored(row);
     json item = json::parse(row.item);
     if (fetch_) {
       if (auto full = store::get_item(*fetch_, t_, ItemKey{row.hk, row.rk})) item = std::move(*full);
@@ -322,9 +326,43 @@ class Page {
     return true;
   }
 
+  // Items as stored, unparsed (no filter, no projection, nothing fetched): the body is assembled
+  // around their bytes; only the last item of a full page is parsed, for LastEvaluatedKey.
+  bool as_stored() const { return whole_items_ && !fetch_; }
+  bool visit_stored(const store::Row& row) {
+    ++scanned_;
+    ++count_;
+    bytes_ += row.size;
+    stored_.push_back(row.item);
+    stored_bytes_ += row.item.size() + 1;
+    if ((o_.limit && scanned_ >= o_.limit) || bytes_ >= kPageBytes) {
+      json item = json::parse(row.item);
+      last_key_ = json::object();
+      for (auto& k : key_names_) (*last_key_)[k] = item[k];
+      return false;
+    }
+    return true;
+  }
+  // The response body when the items are as stored, else empty (the caller returns result()).
+  std::string body() const {
+    if (!as_stored()) return {};
+    std::string rest = result().dump(-1, ' ', false, json::error_handler_t::replace);
+    std::string b;
+    b.reserve(stored_bytes_ + rest.size() + 16);
+    b += "{\"Items\":[";
+    for (size_t i = 0; i < stored_.size(); i++) {
+      if (i) b += ',';
+      b += stored_[i];
+    }
+    b += ']';
+    if (rest.size() > 2) b += ',';
+    b.append(rest, 1, std::string::npos);
+    return b;
+  }
+
   json result() const {
     json out = {{"Count", count_}, {"ScannedCount", scanned_}};
-    if (o_.select != "COUNT") out["Items"] = items_;
+    if (o_.select != "COUNT" && !as_stored()) out["Items"] = items_;
     if (last_key_) out["LastEvaluatedKey"] = *last_key_;
     if (o_.capacity != "NONE") {
       double units = std::max<double>(1, std::ceil(static_cast<double>(bytes_) / 4096.0)) * (o_.consistent ? 1 : 0.5);
@@ -347,6 +385,9 @@ class Page {
   storage::Connection* fetch_ = nullptr;
   const IndexDef* idx_ = nullptr;
   json items_ = json::array();
+  bool whole_items_;
+  std::vector<std::string> stored_;
+  size_t stored_bytes_ = 0;
   int64_t count_ = 0, scanned_ = 0, bytes_ = 0;
   std::optional<json> last_key_;
 };
@@ -387,7 +428,7 @@ json query(Ctx& ctx) {
         if (!forward && (!r.hi || start_rk <= *r.hi)) r.hi = start_rk, r.hi_inclusive = false;
       }
     }
-    Page page(t, ex, o, names_of(position_keys(t, idx)));
+    Page page(t, ex, o, names_of(position_keys(t, idx)), ctx.may_render);
     if (idx) page.on_index(&*idx);
     auto visit = [&](const store::Row& row) { return page.visit(row); };
     if (!idx) {
@@ -396,6 +437,7 @@ json query(Ctx& ctx) {
       if (o.select == "ALL_ATTRIBUTES" && idx->projection != "ALL") page.fetch_from(&c);
       store::read_index_partition(c, t, idx->name, q.hk, q.range, forward, after, visit);
     }
+    ctx.raw_body = page.body();
     return page.result();
   });
 }
@@ -428,7 +470,7 @@ json scan(Ctx& ctx) {
       if (!in_segment(after->hk))
         throw DdbError::validation("The provided Exclusive start key does not map to the provided Segment and TotalSegments values.");
     }
-    Page page(t, ex, o, names_of(position_keys(t, idx)));
+    Page page(t, ex, o, names_of(position_keys(t, idx)), ctx.may_render);
     if (idx) page.on_index(&*idx);
     auto visit = [&](const store::Row& row) {
       if (!in_segment(row.hk)) return true;
@@ -440,6 +482,7 @@ json scan(Ctx& ctx) {
       if (o.select == "ALL_ATTRIBUTES" && idx->projection != "ALL") page.fetch_from(&c);
       store::read_index(c, t, idx->name, after, visit);
     }
+    ctx.raw_body = page.body();
     return page.result();
   });
 }

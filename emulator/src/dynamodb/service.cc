@@ -24,6 +24,7 @@
 #include "dynamodb/pitr.h"
 #include "dynamodb/store.h"
 #include "dynamodb/streams.h"
+#include "dynamodb/table_cache.h"
 #include "server/runtime.h"
 
 namespace localaws {
@@ -171,7 +172,7 @@ void decode_body(const http::Request& req, std::string& body) {
 
 class DdbService : public Service {
  public:
-  explicit DdbService(Runtime& rt) : rt_(rt) {
+  explicit DdbService(Runtime& rt) : rt_(rt), tables_(*rt.db) {
     store::migrate(*rt.db);
     note_policies();
     streams::configure({&rt.clock, rt.config.stream_shard_records,
@@ -212,9 +213,14 @@ class DdbService : public Service {
       if (in.is_discarded()) throw DdbError::serialization("");
       if (!in.is_object()) throw DdbError::serialization("Start of structure or map found where not expected.");
       if (rt_.faults.active()) inject_fault(res.operation, in, who);
-      Ctx ctx{rt_, *rt_.db, who.account_id, signing_region(req, rt_.config.region), in};
+      Ctx ctx{rt_, *rt_.db, who.account_id, signing_region(req, rt_.config.region), in, &tables_, true};
       Access access = authorize(ctx, op, who, req, rt_.clock.now_ms(), policies_.load());
       json out = it->second(ctx);
+      if (!ctx.raw_body.empty()) {
+        res.status = 200;
+        res.body = std::move(ctx.raw_body);
+        return;
+      }
       finish_access(access, out);
       if (op == "PutResourcePolicy" || (op == "CreateTable" && in.contains("ResourcePolicy"))) policies_ = true;
       res.status = 200;
@@ -240,10 +246,8 @@ class DdbService : public Service {
   void finish(const http::Request& req, http::Response& res) override {
     res.set_header("Content-Type", "application/x-amz-json-1.0");
     res.set_header("x-amzn-RequestId", req.request_id);
-    // DynamoDB answers every call with "Server: Server" and a Date (wall clock, as the
-    // signature check uses it).
+    // DynamoDB answers every call with "Server: Server" (the Date is the pipeline's, serve.cc).
     res.set_header("Server", "Server");
-    if (!res.header("date")) res.set_header("Date", http_date(now_ms() / 1000));
     if (res.body.size() >= kCompressFrom) {
       auto coding = compression::choose_response_coding(accept_encoding(req));
       if (coding != compression::Coding::kIdentity) {
@@ -307,6 +311,7 @@ class DdbService : public Service {
   }
 
   Runtime& rt_;
+  TableCache tables_;
   std::atomic<bool> policies_{false};
   std::mutex mu_;
   std::condition_variable wake_;

@@ -3,6 +3,7 @@
 #include "dynamodb/indexes.h"
 #include "dynamodb/pitr.h"
 #include "dynamodb/streams.h"
+#include "dynamodb/table_cache.h"
 #include "dynamodb/value.h"
 
 // Every single-row read resets its statement once done: a cached statement left mid-result keeps
@@ -117,11 +118,17 @@ std::optional<Table> find_table_by_id(Connection& c, const std::string& table_id
 }
 
 std::optional<Table> find_table(Connection& c, const Ctx& ctx, const std::string& name) {
+  std::string key;
+  if (ctx.tables) {
+    key = TableCache::key(ctx.account, ctx.region, name);
+    if (auto hit = ctx.tables->get(c, key)) return *hit;
+  }
   auto& st = c.prepare("SELECT table_id, meta FROM ddb_tables WHERE account=? AND region=? AND name=?");
   st.bind_all(ctx.account, ctx.region, name);
   if (!st.step()) return std::nullopt;
   Table t = table_from(name, st.col_text(0), st.col_text(1));
   st.reset();
+  if (ctx.tables) ctx.tables->put(c, key, t);
   return t;
 }
 
@@ -136,11 +143,13 @@ bool insert_table(Connection& c, const Ctx& ctx, const Table& t) {
   c.prepare("INSERT INTO ddb_tables(account, region, name, table_id, meta) VALUES(?,?,?,?,?)")
       .bind_all(ctx.account, ctx.region, t.name, t.id, t.meta.dump())
       .run();
+  c.changed(TableCache::kWatch);
   return true;
 }
 
 void save_meta(Connection& c, const Table& t) {
   c.prepare("UPDATE ddb_tables SET meta=? WHERE table_id=?").bind_all(t.meta.dump(), t.id).run();
+  c.changed(TableCache::kWatch);
 }
 
 void drop_table(Connection& c, const Table& t) {
@@ -150,6 +159,7 @@ void drop_table(Connection& c, const Table& t) {
   c.prepare("DELETE FROM ddb_items WHERE table_id=?").bind_all(t.id).run();
   clear_history(c, t.id);
   c.prepare("DELETE FROM ddb_tables WHERE table_id=?").bind_all(t.id).run();
+  c.changed(TableCache::kWatch);
 }
 
 std::vector<std::string> table_names(Connection& c, const Ctx& ctx, const std::string& after, int limit) {
@@ -187,6 +197,15 @@ std::optional<json> get_item(Connection& c, const Table& t, const ItemKey& k) {
   json item = json::parse(st.col_text(0));
   st.reset();
   return item;
+}
+
+std::optional<StoredItem> get_item_text(Connection& c, const Table& t, const ItemKey& k) {
+  auto& st = c.prepare("SELECT item, size FROM ddb_items WHERE table_id=? AND hk=? AND rk=?");
+  st.bind(1, t.id).bind_blob(2, k.hk).bind_blob(3, k.rk);
+  if (!st.step()) return std::nullopt;
+  StoredItem out{st.col_text(0), static_cast<size_t>(st.col_int(1))};
+  st.reset();
+  return out;
 }
 
 namespace {

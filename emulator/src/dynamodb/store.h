@@ -63,6 +63,12 @@ struct Stats {
 Stats table_stats(storage::Connection& c, const Table& t);
 
 std::optional<json> get_item(storage::Connection& c, const Table& t, const ItemKey& k);
+// The item as stored (its DynamoDB JSON, as json::dump writes it) and its size, unparsed.
+struct StoredItem {
+  std::string text;
+  size_t size = 0;
+};
+std::optional<StoredItem> get_item_text(storage::Connection& c, const Table& t, const ItemKey& k);
 // Writes the item and replaces its secondary index rows (indexes.h), in the caller's transaction.
 // put_item and delete_item are where every write path commits an item change: they also write
 // the stream record (streams.h) when the table's stream is enabled.

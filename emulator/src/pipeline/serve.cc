@@ -122,10 +122,25 @@ bool authenticate(Runtime& rt, http::Request& req, Outcome& o, http::Response& r
   return false;
 }
 
+// Every response carries a Date (RFC 9110 6.6.1, IMF-fixdate), as AWS's do. Wall-clock time, not
+// the emulator clock: SDKs correct their signing clock from it (the JS SDK v3 when it is more than
+// five minutes off theirs) and signatures are checked against real time, so a moved emulator clock
+// must not show here. Formatted at most once a second per thread.
+void stamp_date(http::Response& res) {
+  thread_local int64_t second = -1;
+  thread_local std::string value;
+  int64_t now = now_ms() / 1000;
+  if (now != second) {
+    second = now;
+    value = http_date(now);
+  }
+  res.set_header("Date", value);
+}
+
 }  // namespace
 
 std::string new_request_id() {
-  std::string id = random_hex(8);
+  std::string id = unique_hex(8);
   for (auto& c : id) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
   return id;
 }
@@ -166,6 +181,7 @@ http::Response serve(Runtime& rt, http::Request& req, const ServeOptions& opt) {
   } catch (...) {
     res.close_connection = true;
   }
+  stamp_date(res);
   o.fault = faults.fired();
   if (opt.record) record(rt, req, res, o, t0);
   return res;
@@ -187,6 +203,7 @@ std::optional<http::Response> serve_expect(Runtime& rt, http::Request& req) {
     return std::nullopt;  // let the request itself find and report the problem
   }
   res.close_connection = true;  // the client may or may not send the body now
+  stamp_date(res);
   record(rt, req, res, o, t0);
   return res;
 }

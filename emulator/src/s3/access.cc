@@ -246,9 +246,9 @@ NewObjectAccess new_object_access(Ctx& c) {
   return {writer, acl ? acl->encode() : ""};
 }
 
-const Owner& listed_owner(const Ctx& c, const Object& o) {
-  return ownership_of(*c.bkt) == Ownership::kBucketOwnerEnforced ? c.bkt->owner : o.owner;
-}
+const Owner& listed_owner(const Ctx& c, const Object& o) { return lists_bucket_owner(c) ? c.bkt->owner : o.owner; }
+
+bool lists_bucket_owner(const Ctx& c) { return ownership_of(*c.bkt) == Ownership::kBucketOwnerEnforced; }
 
 Owner completed_owner(const Ctx& c, const std::string& acl) {
   const Bucket& b = *c.bkt;

@@ -41,9 +41,11 @@ bool is_aws_chunked(const http::Request& req) {
 
 Owner owner_of(const auth::Principal& p) { return {p.canonical_user_id, p.display_name, p.account_id}; }
 
-void reply_xml(Ctx& c, const XmlDoc& doc, int status) {
+void reply_xml(Ctx& c, const XmlDoc& doc, int status) { reply_xml_text(c, doc.str(), status); }
+
+void reply_xml_text(Ctx& c, std::string body, int status) {
   c.res.status = status;
-  c.res.body = doc.str();
+  c.res.body = std::move(body);
   c.res.set_header("Content-Type", "application/xml");
 }
 

@@ -208,6 +208,8 @@ Owner completed_owner(const Ctx& c, const std::string& acl);
 // The owner a listing shows for an object: the bucket owner once the bucket is BucketOwnerEnforced
 // (AWS: it owns every object then, those written before the switch too), else the writer.
 const Owner& listed_owner(const Ctx& c, const Object& o);
+// True when listings name the bucket owner for every object (BucketOwnerEnforced).
+bool lists_bucket_owner(const Ctx& c);
 // A stored bucket subresource document as the response body (missing_code when it is not set);
 // removing one answers 204 whether or not it was set, as S3 does.
 void reply_config(Ctx& c, const char* key, const char* missing_code, const char* content_type);
@@ -270,6 +272,7 @@ CopySource open_copy_source(Ctx& c);
 const Object& loaded_object(const Ctx& c);
 Owner owner_of(const auth::Principal& p);
 void reply_xml(Ctx& c, const XmlDoc& doc, int status = 200);
+void reply_xml_text(Ctx& c, std::string body, int status = 200);  // an XmlOut's finish()
 // Throws S3Error for a status the store returned (kOk does nothing).
 void raise(St st, const Ctx& c);
 std::string quote_etag(const std::string& md5_raw);  // "\"<hex>\""

@@ -31,7 +31,7 @@ void list_objects(Ctx& c, bool v2) {
   auto enc = [&](const std::string& s) { return url ? uri_encode(s, true) : s; };
   size_t max_keys = count_param(c, "max-keys", 1000, 1000);
 
-  ListQuery q{prefix, delimiter, "", max_keys};
+  ListQuery q{prefix, delimiter, "", max_keys, true};
   const std::string* token = v2 ? c.req.query_param("continuation-token") : nullptr;
   std::string start_after = param_or(c, "start-after"), marker = param_or(c, "marker");
   if (token) {
@@ -46,8 +46,10 @@ void list_objects(Ctx& c, bool v2) {
   // ---- checks end; one read ----
   ListPage page = c.store().list_objects(c.bucket, q);
 
-  XmlDoc doc("ListBucketResult");
-  auto& r = doc.root;
+  // Who owns listed objects, decided once (listed_owner for each entry).
+  const bool enforced = fetch_owner && lists_bucket_owner(c);
+  XmlOut r("ListBucketResult");
+  r.reserve(512 + page.entries.size() * (fetch_owner ? 400 : 300));
   r.add("Name", c.bucket).add("Prefix", enc(prefix));
   if (v2) {
     if (!start_after.empty()) r.add("StartAfter", enc(start_after));
@@ -65,19 +67,20 @@ void list_objects(Ctx& c, bool v2) {
   if (url) r.add("EncodingType", "url");
   for (auto& e : page.entries) {
     if (e.is_prefix) continue;
-    auto k = r.child("Contents");
-    k.add("Key", enc(e.key)).add("LastModified", iso8601_ms(e.obj.last_modified_ms)).add("ETag", e.obj.etag);
+    r.open("Contents");
+    r.add("Key", enc(e.key)).add("LastModified", iso8601_ms(e.obj.last_modified_ms)).add("ETag", e.obj.etag);
     if (!e.obj.meta.checksum_algo.empty()) {
-      k.add("ChecksumAlgorithm", e.obj.meta.checksum_algo).add("ChecksumType", e.obj.meta.checksum_type);
+      r.add("ChecksumAlgorithm", e.obj.meta.checksum_algo).add("ChecksumType", e.obj.meta.checksum_type);
     }
-    k.add("Size", e.obj.size);
-    if (fetch_owner) k.child("Owner").add("ID", listed_owner(c, e.obj).id);
-    k.add("StorageClass", e.obj.meta.storage_class);
+    r.add("Size", e.obj.size);
+    if (fetch_owner) r.open("Owner").add("ID", (enforced ? c.bkt->owner : e.obj.owner).id).close("Owner");
+    r.add("StorageClass", e.obj.meta.storage_class);
+    r.close("Contents");
   }
   for (auto& e : page.entries) {
-    if (e.is_prefix) r.child("CommonPrefixes").add("Prefix", enc(e.key));
+    if (e.is_prefix) r.open("CommonPrefixes").add("Prefix", enc(e.key)).close("CommonPrefixes");
   }
-  reply_xml(c, doc);
+  reply_xml_text(c, r.finish());
 }
 
 }  // namespace

@@ -99,7 +99,10 @@ void drop_upload(Connection& c, const std::string& upload_id) {
 
 }  // namespace
 
-Store::Store(storage::Database& db, storage::BlobStore& blobs) : db_(db), blobs_(blobs) { db_.migrate("s3", kSchema); }
+Store::Store(storage::Database& db, storage::BlobStore& blobs)
+    : db_(db), blobs_(blobs), buckets_changed_(db.watch("s3_buckets")) {
+  db_.migrate("s3", kSchema);
+}
 
 St Store::create_bucket(const Bucket& b, Bucket* existing) {
   return db_.write([&](Connection& c) {
@@ -116,18 +119,29 @@ St Store::create_bucket(const Bucket& b, Bucket* existing) {
     st.bind_all(b.name, b.region, b.owner.id, b.owner.name, b.owner.account, b.created_ms, config_json(b.config),
                 static_cast<int64_t>(b.versioning), int64_t{b.object_lock});
     st.run();
+    db_.changed(buckets_changed_);
     return St::kOk;
   });
 }
 
 std::optional<Bucket> Store::bucket(const std::string& name) {
   return db_.read([&](Connection& c) -> std::optional<Bucket> {
-    auto& q = c.prepare(std::string("SELECT ") + kBucketCols + ", config FROM s3_buckets WHERE name = ?");
+    uint64_t gen = c.seen(buckets_changed_);
+    {
+      std::lock_guard<std::mutex> lock(cache_mu_);
+      auto it = cache_.find(name);
+      if (it != cache_.end() && it->second.first == gen) return *it->second.second;
+    }
+    static const std::string sql = std::string("SELECT ") + kBucketCols + ", config FROM s3_buckets WHERE name = ?";
+    auto& q = c.prepare(sql);
     q.bind(1, name);
     if (!q.step()) return std::nullopt;
     Bucket b = read_bucket(q);
     b.config = json_config(q.col_text(8));
     q.reset();
+    std::lock_guard<std::mutex> lock(cache_mu_);
+    if (cache_.size() >= 4096) cache_.clear();
+    cache_[name] = {gen, std::make_shared<const Bucket>(b)};
     return b;
   });
 }
@@ -159,6 +173,7 @@ St Store::delete_bucket(const std::string& name) {
       if (any) return St::kNotEmpty;
     }
     c.prepare("DELETE FROM s3_buckets WHERE name = ?").bind(1, name).run();
+    db_.changed(buckets_changed_);
     return St::kOk;
   });
 }
@@ -173,6 +188,7 @@ St Store::set_bucket_config(const std::string& name, const std::string& key, con
     if (value) m[key] = *value;
     else m.erase(key);
     c.prepare("UPDATE s3_buckets SET config = ? WHERE name = ?").bind(1, config_json(m)).bind(2, name).run();
+    db_.changed(buckets_changed_);
     return St::kOk;
   });
 }
@@ -187,6 +203,7 @@ St Store::set_versioning(const std::string& name, Versioning v) {
         .bind(1, static_cast<int64_t>(v))
         .bind(2, name)
         .run();
+    db_.changed(buckets_changed_);
     return St::kOk;
   });
 }
@@ -198,6 +215,7 @@ St Store::enable_object_lock(const std::string& name) {
     if (b->object_lock) return St::kOk;
     if (b->versioning != Versioning::kEnabled) return St::kInvalidState;
     c.prepare("UPDATE s3_buckets SET object_lock = 1 WHERE name = ?").bind(1, name).run();
+    db_.changed(buckets_changed_);
     return St::kOk;
   });
 }

@@ -15,8 +15,10 @@
 #pragma once
 #include <cstdint>
 #include <map>
+#include <mutex>
 #include <optional>
 #include <string>
+#include <unordered_map>
 #include <string_view>
 #include <unordered_set>
 #include <utility>
@@ -104,6 +106,8 @@ struct ObjectMeta {
   // The binary form, or the JSON of rows written before it (told apart by the first byte); an
   // empty or unreadable value decodes to the defaults.
   static ObjectMeta decode(std::string_view s);
+  // Only what a listing shows: storage_class, checksum_algo, checksum_type.
+  static ObjectMeta decode_listed(std::string_view s);
   std::string to_json() const;
   static ObjectMeta from_json(const std::string& s);
 };
@@ -170,6 +174,8 @@ struct ListQuery {
   std::string delimiter;
   std::string lower;  // inclusive lower bound of the first key (the seek position)
   size_t max = 1000;
+  // Entries carry only what ListObjects shows of the metadata (ObjectMeta::decode_listed).
+  bool listed_meta_only = false;
 };
 struct ListEntry {
   bool is_prefix = false;
@@ -301,6 +307,13 @@ class Store {
   St write_version(const std::string* upload_id, Object& o, const WriteCond& cond, const std::string& parts = "");
   storage::Database& db_;
   storage::BlobStore& blobs_;
+  // Buckets as read in a transaction that began at a generation of db_'s "s3_buckets" watch
+  // (every write of a bucket row calls db_.changed(buckets_changed_)), for transactions that
+  // begin at the same generation: the GET path reads no bucket row and parses no configuration.
+  // Bounded; cleared whole when full.
+  storage::Watch& buckets_changed_;
+  std::mutex cache_mu_;
+  std::unordered_map<std::string, std::pair<uint64_t, std::shared_ptr<const Bucket>>> cache_;
 
   // --- condwrites (store_batch.cc): DeleteObjects in one transaction, completed uploads -------
  public:

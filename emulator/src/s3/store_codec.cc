@@ -58,6 +58,16 @@ struct Reader {
     pos += n;
     return r;
   }
+  void skip_str() {
+    uint64_t n = varint();
+    if (!ok || n > s.size() - pos) ok = false;
+    else pos += n;
+  }
+  void skip_pairs() {
+    uint64_t n = varint();
+    if (n > s.size() - pos) ok = false;
+    for (uint64_t i = 0; ok && i < n; i++) skip_str(), skip_str();
+  }
   Pairs pairs() {
     Pairs p;
     uint64_t n = varint();
@@ -181,6 +191,21 @@ ObjectMeta ObjectMeta::decode(std::string_view s) {
   uint64_t k = r.varint();
   if (k > s.size()) r.ok = false;
   for (uint64_t i = 0; r.ok && i < k; i++) m.part_checksums.push_back(r.str());
+  if (!r.ok) return {};
+  return m;
+}
+
+ObjectMeta ObjectMeta::decode_listed(std::string_view s) {
+  if (s.empty() || (s[0] != kMetaV1 && s[0] != kMetaV2 && s[0] != kMetaV3)) return decode(s);
+  ObjectMeta m;
+  Reader r{s, 1};
+  r.skip_pairs();
+  r.skip_pairs();
+  r.skip_pairs();
+  m.storage_class = r.str();
+  m.checksum_algo = r.str();
+  r.skip_str();
+  m.checksum_type = r.str();
   if (!r.ok) return {};
   return m;
 }

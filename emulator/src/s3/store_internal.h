@@ -17,6 +17,10 @@ using storage::Statement;
 extern const char* const kObjectCols;
 extern const char* const kVersionCols;
 Object read_object(Statement& st);  // sets is_latest = false
+// Only what ListObjects shows, from a row of kListedCols: size, ETag, last modified, owner, and
+// the metadata of ObjectMeta::decode_listed (bucket, key, blob, version and lock left empty).
+inline constexpr const char* kListedCols = "key, size, etag, last_modified_ms, owner_id, owner_name, meta";
+Object read_listed_row(Statement& st);
 
 // The bucket's versioning state and owner, read inside the transaction that acts on it.
 struct BucketState {

@@ -13,9 +13,13 @@ ListPage Store::list_objects(const std::string& bucket, const ListQuery& q) {
   return db_.read([&](Connection& c) {
     ListPage page;
     if (q.max == 0) return page;
+    page.entries.reserve(std::min<size_t>(q.max, 1000));
     std::string lower = std::max(q.lower, q.prefix);
     std::optional<std::string> upper = q.prefix.empty() ? std::nullopt : next_prefix(q.prefix);
-    std::string sql = std::string("SELECT ") + kObjectCols + " FROM s3_objects WHERE bucket = ? AND key >= ?" +
+    // A listing reads only the columns it shows (read_listed_row); other callers whole objects.
+    const char* cols = q.listed_meta_only ? kListedCols : kObjectCols;
+    const int key_col = q.listed_meta_only ? 0 : 1;
+    std::string sql = std::string("SELECT ") + cols + " FROM s3_objects WHERE bucket = ? AND key >= ?" +
                       (upper ? " AND key < ?" : "") + " ORDER BY key LIMIT ?";
     while (true) {
       auto& st = c.prepare(sql);
@@ -26,7 +30,7 @@ ListPage Store::list_objects(const std::string& bucket, const ListQuery& q) {
       bool reseek = false, any = false;
       while (st.step()) {
         any = true;
-        std::string key = st.col_blob(1);
+        std::string key = st.col_blob(key_col);
         size_t pos = q.delimiter.empty() ? std::string::npos : key.find(q.delimiter, q.prefix.size());
         if (pos != std::string::npos) {
           std::string cp = key.substr(0, pos + q.delimiter.size());
@@ -47,10 +51,10 @@ ListPage Store::list_objects(const std::string& bucket, const ListQuery& q) {
           page.next_lower = key;
           break;
         }
-        Object o = read_object(st);
+        Object o = q.listed_meta_only ? read_listed_row(st) : read_object(st);
         o.is_latest = true;
-        page.entries.push_back({false, key, std::move(o)});
-        lower = key + std::string(1, '\0');
+        lower.assign(key).push_back('\0');
+        page.entries.push_back({false, std::move(key), std::move(o)});
       }
       st.reset();
       if (!reseek || !any || page.truncated) break;

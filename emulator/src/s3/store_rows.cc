@@ -44,6 +44,17 @@ Object read_object(Statement& st) {
   return o;
 }
 
+Object read_listed_row(Statement& st) {
+  Object o;
+  o.size = static_cast<uint64_t>(st.col_int(1));
+  o.etag = st.col_text(2);
+  o.last_modified_ms = st.col_int(3);
+  o.owner.id = st.col_text(4);
+  o.owner.name = st.col_text(5);
+  o.meta = ObjectMeta::decode_listed(st.col_blob(6));
+  return o;
+}
+
 std::optional<BucketState> bucket_state(Connection& c, const std::string& bucket) {
   auto& st = c.prepare(
       "SELECT versioning, object_lock, owner_id, owner_name, owner_account FROM s3_buckets WHERE name = ?");

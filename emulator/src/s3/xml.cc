@@ -33,6 +33,62 @@ std::string XmlDoc::str() const {
   return s;
 }
 
+XmlOut::XmlOut(std::string_view root_name, bool with_namespace) : root_(root_name) {
+  out_ = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<";
+  out_ += root_name;
+  if (with_namespace) out_.append(" xmlns=\"").append(kS3Namespace).append("\"");
+  out_ += '>';
+}
+
+XmlOut& XmlOut::add(std::string_view name, std::string_view text) {
+  out_ += '<';
+  out_ += name;
+  if (text.empty()) {
+    out_ += "/>";
+    return *this;
+  }
+  out_ += '>';
+  size_t run = 0;  // start of the characters not yet copied (copied in runs, not one by one)
+  for (size_t i = 0; i < text.size(); i++) {
+    auto u = static_cast<unsigned char>(text[i]);
+    if (u >= 32 && u != '&' && u != '<' && u != '>') continue;
+    if (u == '\t' || u == '\n' || u == '\r') continue;
+    out_.append(text.data() + run, i - run);
+    run = i + 1;
+    if (u == '&') out_ += "&amp;";
+    else if (u == '<') out_ += "&lt;";
+    else if (u == '>') out_ += "&gt;";
+    else {
+      char buf[5] = {'&', '#', static_cast<char>('0' + u / 10), static_cast<char>('0' + u % 10), ';'};
+      out_.append(buf, 5);
+    }
+  }
+  out_.append(text.data() + run, text.size() - run);
+  out_ += "</";
+  out_ += name;
+  out_ += '>';
+  return *this;
+}
+
+XmlOut& XmlOut::open(std::string_view name) {
+  out_ += '<';
+  out_ += name;
+  out_ += '>';
+  return *this;
+}
+
+XmlOut& XmlOut::close(std::string_view name) {
+  out_ += "</";
+  out_ += name;
+  out_ += '>';
+  return *this;
+}
+
+std::string XmlOut::finish() {
+  close(root_);
+  return std::move(out_);
+}
+
 bool parse_xml(std::string_view body, pugi::xml_document& out) {
   auto r = out.load_buffer(body.data(), body.size(), pugi::parse_default, pugi::encoding_utf8);
   return static_cast<bool>(r) && out.document_element();
@@ -45,7 +101,21 @@ std::optional<std::string> child_text(pugi::xml_node n, const char* name) {
 }
 
 std::string host_id_for(const std::string& request_id) {
-  return base64_encode(sha256_hex("localaws-host:" + request_id).substr(0, 48));
+  // 48 pseudo-random bytes that only depend on the request id (the access log repeats them), as
+  // base64 like S3's x-amz-id-2: FNV-1a of the id seeds splitmix64 (it needs to look random and
+  // be stable, not to be secret).
+  uint64_t h = 1469598103934665603ull;
+  for (unsigned char c : request_id) h = (h ^ c) * 1099511628211ull;
+  std::string raw;
+  raw.reserve(48);
+  for (int i = 0; i < 6; i++) {
+    uint64_t z = (h += 0x9e3779b97f4a7c15ull);
+    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
+    z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
+    z ^= z >> 31;
+    for (int b = 0; b < 8; b++) raw.push_back(static_cast<char>((z >> (8 * b)) & 0xff));
+  }
+  return base64_encode(raw);
 }
 
 }  // namespace localaws::s3

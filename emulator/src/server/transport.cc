@@ -12,6 +12,7 @@
 #include <cstring>
 
 #include "common/log.h"
+#include "common/time.h"
 
 namespace localaws {
 
@@ -43,6 +44,7 @@ std::string final_response(int status, const char* reason, const std::string& co
   std::string body = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<Error><Code>" + code + "</Code><Message>" + message +
                      "</Message></Error>";
   return "HTTP/1.1 " + std::to_string(status) + " " + reason +
+         "\r\nDate: " + http_date(now_ms() / 1000) +
          "\r\nContent-Type: application/xml\r\nConnection: close\r\nContent-Length: " + std::to_string(body.size()) +
          "\r\n\r\n" + body;
 }
@@ -62,15 +64,23 @@ void peer_or_local(int fd, bool peer, std::string& ip, int& port) {
 }
 
 thread_local bool t_close_after = false;
-// cut_connection_mid_response(): asked for, then done (every later write of the request fails).
-enum class Cut { kNo, kAsked, kDone };
+// cut_connection_before_response() / _mid_response(): asked for, then done (every later write of
+// the request fails).
+enum class Cut { kNo, kBefore, kMid, kDone };
 thread_local Cut t_cut = Cut::kNo;
+
+// A connection's two addresses, looked up once (cpp-httplib asks for both on every request).
+struct Addresses {
+  std::string remote_ip, local_ip;
+  int remote_port = -1, local_port = -1;
+};
 
 // The socket as cpp-httplib reads it inside one request: first the bytes already in hand (the
 // rewritten header block and whatever followed it), then the socket, each read with a timeout.
 class WorkerStream : public httplib::Stream {
  public:
-  WorkerStream(int sock, int io_timeout_s) : sock_(sock), io_ms_(io_timeout_s * 1000) {}
+  WorkerStream(int sock, int io_timeout_s, Addresses* addrs)
+      : sock_(sock), io_ms_(io_timeout_s * 1000), addrs_(addrs) {}
 
   void reset(std::string pending) {
     buf_ = std::move(pending);
@@ -112,7 +122,14 @@ class WorkerStream : public httplib::Stream {
   ssize_t write(const char* ptr, size_t size) override {
     if (!is_writable()) return -1;
     if (t_cut == Cut::kDone) return -1;
-    if (t_cut == Cut::kAsked) {
+    if (t_cut == Cut::kBefore) {
+      // Not a byte of the response: the client sees the connection end (EOF) where it expected
+      // a status line.
+      t_cut = Cut::kDone;
+      t_close_after = true;
+      return -1;
+    }
+    if (t_cut == Cut::kMid) {
       // The first write is the status line and headers: send the whole lines of its first half
       // (a client sees the connection end between two header lines), then fail the response.
       t_cut = Cut::kDone;
@@ -129,13 +146,20 @@ class WorkerStream : public httplib::Stream {
     return n;
   }
 
-  void get_remote_ip_and_port(std::string& ip, int& port) const override { peer_or_local(sock_, true, ip, port); }
-  void get_local_ip_and_port(std::string& ip, int& port) const override { peer_or_local(sock_, false, ip, port); }
+  void get_remote_ip_and_port(std::string& ip, int& port) const override {
+    if (addrs_->remote_port < 0) peer_or_local(sock_, true, addrs_->remote_ip, addrs_->remote_port);
+    ip = addrs_->remote_ip, port = addrs_->remote_port;
+  }
+  void get_local_ip_and_port(std::string& ip, int& port) const override {
+    if (addrs_->local_port < 0) peer_or_local(sock_, false, addrs_->local_ip, addrs_->local_port);
+    ip = addrs_->local_ip, port = addrs_->local_port;
+  }
   socket_t socket() const override { return sock_; }
 
  private:
   int sock_;
   int io_ms_;
+  Addresses* addrs_;
   std::string buf_;
   size_t pos_ = 0;
 };
@@ -191,11 +215,13 @@ struct TunedHttpServer::Conn {
   int64_t deadline_ms = 0;  // idle or header deadline
   bool secure = false;      // relayed by the TLS front
   std::string remote_addr;  // set by the TLS front
+  Addresses addrs;          // looked up on first use
 };
 
 const RawRequest* current_raw_request() { return t_raw; }
 void close_after_response() { t_close_after = true; }
-void cut_connection_mid_response() { t_cut = Cut::kAsked; }
+void cut_connection_mid_response() { t_cut = Cut::kMid; }
+void cut_connection_before_response() { t_cut = Cut::kBefore; }
 
 size_t header_block_end(std::string_view buf, size_t scanned) {
   size_t start = 0;
@@ -425,7 +451,7 @@ void TunedHttpServer::rearm(Conn* c) {
 }
 
 void TunedHttpServer::serve_connection(Conn* c) {
-  WorkerStream strm(c->fd, opt_.io_timeout_s);
+  WorkerStream strm(c->fd, opt_.io_timeout_s, &c->addrs);
   while (true) {
     size_t end = header_block_end(c->buf);
     std::string_view block = std::string_view(c->buf).substr(0, end);

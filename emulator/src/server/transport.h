@@ -58,6 +58,8 @@ void close_after_response();
 // Fault injection (server/faults.h): the calling worker's response is cut short — half of the
 // status line and headers are sent, then the connection is closed without a body.
 void cut_connection_mid_response();
+// Fault injection: nothing of the calling worker's response is sent; the connection is closed.
+void cut_connection_before_response();
 
 class TunedHttpServer : public httplib::Server {
  public:

@@ -15,7 +15,8 @@ namespace fs = std::filesystem;
 
 namespace localaws::storage {
 
-BlobStore::BlobStore(fs::path root, bool fsync) : root_(std::move(root)), fsync_(fsync) {
+BlobStore::BlobStore(fs::path root, bool fsync)
+    : root_(std::move(root)), blobs_((root_ / "blobs").string() + "/"), fsync_(fsync) {
   fs::create_directories(root_ / "blobs");
   fs::create_directories(root_ / "tmp");
 }
@@ -28,8 +29,13 @@ bool BlobStore::valid_id(const std::string& id) {
   return true;
 }
 
-fs::path BlobStore::path_of(const std::string& id) const {
-  return root_ / "blobs" / id.substr(0, 2) / id.substr(2, 2) / id;
+fs::path BlobStore::path_of(const std::string& id) const { return fs::path(file_of(id)); }
+
+std::string BlobStore::file_of(const std::string& id) const {
+  std::string p;
+  p.reserve(blobs_.size() + 6 + id.size());
+  p.append(blobs_).append(id, 0, 2).append(1, '/').append(id, 2, 2).append(1, '/').append(id);
+  return p;
 }
 
 void BlobStore::sync_dir(const fs::path& dir) const {
@@ -41,7 +47,7 @@ void BlobStore::sync_dir(const fs::path& dir) const {
 }
 
 std::unique_ptr<BlobStore::Writer> BlobStore::create() const {
-  std::string id = random_hex(16);
+  std::string id = unique_hex(16);
   fs::path tmp = root_ / "tmp" / (id + ".part");
   int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
   if (fd < 0) throw std::runtime_error("cannot create blob temp file: " + std::string(strerror(errno)));
@@ -91,7 +97,7 @@ std::optional<std::string> BlobStore::Writer::commit() {
 
 std::shared_ptr<http::OpenFile> BlobStore::open(const std::string& id) const {
   if (!valid_id(id)) return nullptr;
-  int fd = ::open(path_of(id).c_str(), O_RDONLY | O_CLOEXEC);
+  int fd = ::open(file_of(id).c_str(), O_RDONLY | O_CLOEXEC);
   if (fd < 0) return nullptr;
   return std::make_shared<http::OpenFile>(fd);
 }
@@ -99,13 +105,13 @@ std::shared_ptr<http::OpenFile> BlobStore::open(const std::string& id) const {
 std::optional<uint64_t> BlobStore::size_of(const std::string& id) const {
   if (!valid_id(id)) return std::nullopt;
   struct stat st {};
-  if (::stat(path_of(id).c_str(), &st) != 0) return std::nullopt;
+  if (::stat(file_of(id).c_str(), &st) != 0) return std::nullopt;
   return static_cast<uint64_t>(st.st_size);
 }
 
 void BlobStore::remove(const std::string& id) const {
   if (!valid_id(id)) return;
-  ::unlink(path_of(id).c_str());
+  ::unlink(file_of(id).c_str());
 }
 
 size_t BlobStore::sweep(const std::function<bool(const std::string&)>& is_live) const {

@@ -62,8 +62,11 @@ class BlobStore {
 
  private:
   std::filesystem::path path_of(const std::string& id) const;
+  // The same path as a string, built without std::filesystem's component parsing (GET path).
+  std::string file_of(const std::string& id) const;
   void sync_dir(const std::filesystem::path& dir) const;
   std::filesystem::path root_;
+  std::string blobs_;  // root_/"blobs/", as a string
   bool fsync_;
 };
 

@@ -85,6 +85,7 @@ Connection::Connection(const std::string& uri, bool readonly, bool fsync) {
 }
 
 Connection::~Connection() {
+  for (sqlite3_stmt*& st : tx_) sqlite3_finalize(st);
   cache_.clear();
   sqlite3_close_v2(db_);
 }
@@ -110,6 +111,23 @@ void Connection::reset_statements() {
   }
 }
 
+int Connection::try_tx(Tx t) noexcept {
+  static const char* const kSql[] = {"BEGIN", "BEGIN IMMEDIATE", "COMMIT", "ROLLBACK"};
+  sqlite3_stmt*& st = tx_[static_cast<int>(t)];
+  if (!st) {
+    int rc = sqlite3_prepare_v3(db_, kSql[static_cast<int>(t)], -1, SQLITE_PREPARE_PERSISTENT, &st, nullptr);
+    if (rc != SQLITE_OK) return rc;
+  }
+  int rc = sqlite3_step(st);
+  sqlite3_reset(st);
+  return rc == SQLITE_DONE ? SQLITE_OK : rc;
+}
+
+void Connection::run_tx(Tx t) {
+  static const char* const kSql[] = {"BEGIN", "BEGIN IMMEDIATE", "COMMIT", "ROLLBACK"};
+  if (try_tx(t) != SQLITE_OK) fail(db_, std::string("exec [") + kSql[static_cast<int>(t)] + "]");
+}
+
 void Connection::exec(const std::string& sql) {
   char* err = nullptr;
   if (sqlite3_exec(db_, sql.c_str(), nullptr, nullptr, &err) != SQLITE_OK) {
@@ -128,6 +146,7 @@ Database::Database(const std::string& path, bool fsync) : fsync_(fsync), in_memo
     uri_ = "file:" + uri_encode(path, true);
   }
   writer_ = std::make_unique<Connection>(uri_, false, fsync);
+  writer_->owner_ = this;
   if (!in_memory_) writer_->exec("PRAGMA journal_mode=WAL");
   writer_->exec(
       "CREATE TABLE IF NOT EXISTS localaws_migrations (component TEXT PRIMARY KEY, version INTEGER NOT NULL)");
@@ -136,21 +155,63 @@ Database::Database(const std::string& path, bool fsync) : fsync_(fsync), in_memo
 Database::~Database() = default;
 
 Database::TxnGuard::TxnGuard(Database& d) : db(d) {
-  db.writer_->exec("BEGIN IMMEDIATE");
+  db.writer_->run_tx(Connection::Tx::kBeginImmediate);
+  db.note_generations(*db.writer_);  // the write lock is held: no commit can come in between
   db.in_write_ = true;
 }
 void Database::TxnGuard::commit() {
   db.writer_->reset_statements();
-  db.writer_->exec("COMMIT");
+  db.writer_->run_tx(Connection::Tx::kCommit);  // on failure the destructor rolls back
   done = true;
   db.in_write_ = false;
+  db.end_changes();
 }
 Database::TxnGuard::~TxnGuard() {
   if (!done) {
     db.writer_->reset_statements();
-    sqlite3_exec(db.writer_->raw(), "ROLLBACK", nullptr, nullptr, nullptr);
+    db.writer_->try_tx(Connection::Tx::kRollback);
     db.in_write_ = false;
+    db.end_changes();
   }
+}
+
+Watch& Database::watch(const std::string& name) {
+  std::lock_guard<std::mutex> lock(watches_mu_);
+  int n = n_watches_.load();
+  for (int i = 0; i < n; i++)
+    if (watch_names_[i] == name) return watches_[i];
+  if (n == kMaxWatches) throw StorageError("too many watches");
+  watch_names_[n] = name;
+  watches_[n].slot_ = n;
+  n_watches_.store(n + 1, std::memory_order_release);
+  return watches_[n];
+}
+
+void Connection::changed(const std::string& watch_name) {
+  if (owner_) owner_->changed(owner_->watch(watch_name));
+}
+
+void Database::note_generations(Connection& c) {
+  int n = n_watches_.load(std::memory_order_acquire);
+  for (int i = 0; i < n; i++) c.seen_[i] = watches_[i].generation();
+}
+
+void Database::changed(Watch& w) {
+  if (w.dirty_.exchange(true, std::memory_order_acq_rel)) return;
+  pending_.push_back(&w);
+}
+
+void Database::end_changes() {
+  for (Watch* w : pending_) {
+    w->gen_.fetch_add(1, std::memory_order_acq_rel);
+    w->dirty_.store(false, std::memory_order_release);
+  }
+  pending_.clear();
+}
+
+void Database::change_all_watches() {
+  int n = n_watches_.load(std::memory_order_acquire);
+  for (int i = 0; i < n; i++) changed(watches_[i]);
 }
 
 Connection& Database::reader() {
@@ -158,7 +219,10 @@ Connection& Database::reader() {
   // can live in one process.
   thread_local std::map<uint64_t, std::unique_ptr<Connection>> readers;
   auto& slot = readers[id_];
-  if (!slot) slot = std::make_unique<Connection>(uri_, true, fsync_);
+  if (!slot) {
+    slot = std::make_unique<Connection>(uri_, true, fsync_);
+    slot->owner_ = this;
+  }
   return *slot;
 }
 
@@ -198,6 +262,7 @@ void Database::clear_tables(std::string_view table_prefix) {
       if (t == "localaws_migrations" || t.compare(0, table_prefix.size(), table_prefix) != 0) continue;
       c.exec("DELETE FROM \"" + t + "\"");
     }
+    change_all_watches();
   });
 }
 
@@ -218,7 +283,14 @@ void Database::backup_to(const std::string& dest_path) {
 void Database::restore_from(const std::string& src_path) {
   std::lock_guard<std::recursive_mutex> lock(write_mu_);
   Connection src("file:" + uri_encode(src_path, true), false, false);
-  copy_database(src.raw(), writer_->raw());
+  change_all_watches();  // readers bypass caches while the copy runs
+  try {
+    copy_database(src.raw(), writer_->raw());
+  } catch (...) {
+    end_changes();
+    throw;
+  }
+  end_changes();
   auto migrations = migrations_;
   for (auto& [component, steps] : migrations) migrate(component, steps);
 }

@@ -8,6 +8,7 @@
 #pragma once
 #include <sqlite3.h>
 
+#include <atomic>
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -25,6 +26,29 @@ class StorageError : public std::runtime_error {
  public:
   using std::runtime_error::runtime_error;
 };
+
+class Database;
+
+// A change counter for rows a service keeps in memory (bucket and table configuration). The
+// service calls Database::changed(w) in every write transaction that changes those rows; the
+// counter moves once that transaction has ended (committed or rolled back), and at
+// clear_tables() and restore_from(). Every transaction notes each counter as it begins
+// (Connection::seen): what a transaction reads is the state of that generation, so a cache
+// entry filled in a transaction is tagged with seen(), and a transaction may use an entry whose
+// tag equals its own seen() (unless it changed the rows itself: changing()).
+class Watch {
+ public:
+  uint64_t generation() const { return gen_.load(std::memory_order_acquire); }
+  bool changing() const { return dirty_.load(std::memory_order_acquire); }
+  int slot() const { return slot_; }
+
+ private:
+  friend class Database;
+  std::atomic<uint64_t> gen_{1};
+  std::atomic<bool> dirty_{false};
+  int slot_ = 0;
+};
+constexpr int kMaxWatches = 8;
 
 class Statement {
  public:
@@ -76,15 +100,29 @@ class Connection {
   // connection's life; do not hold it across another prepare() of the same SQL.
   Statement& prepare(const std::string& sql);
   void exec(const std::string& sql);  // one or more statements, no results
+  // Transaction control as statements prepared once per connection (sqlite3_exec would parse
+  // them again on every transaction). run_tx throws StorageError on failure; try_tx returns the
+  // SQLite result code (for COMMIT/ROLLBACK in destructors).
+  enum class Tx { kBegin, kBeginImmediate, kCommit, kRollback };
+  void run_tx(Tx t);
+  int try_tx(Tx t) noexcept;
   int64_t last_insert_rowid() const { return sqlite3_last_insert_rowid(db_); }
   // Resets every statement still mid-step: a pending SELECT would otherwise keep its read lock
   // (or WAL snapshot) after the transaction ends and block the writer's commit.
   void reset_statements();
   sqlite3* raw() const { return db_; }
+  // The generation of w when this connection's current transaction began.
+  uint64_t seen(const Watch& w) const { return seen_[w.slot()]; }
+  // Database::changed() on the database's watch of that name. REQUIRES: a write transaction.
+  void changed(const std::string& watch_name);
 
  private:
+  friend class Database;
   sqlite3* db_ = nullptr;
+  Database* owner_ = nullptr;
+  uint64_t seen_[kMaxWatches] = {};
   std::unordered_map<std::string, std::unique_ptr<Statement>> cache_;
+  sqlite3_stmt* tx_[4] = {nullptr, nullptr, nullptr, nullptr};
 };
 
 class Database {
@@ -116,16 +154,22 @@ class Database {
   template <typename F>
   auto read(F&& fn) -> decltype(fn(std::declval<Connection&>())) {
     Connection& c = reader();
-    c.exec("BEGIN");
+    note_generations(c);  // before BEGIN: the snapshot is at least this new
+    c.run_tx(Connection::Tx::kBegin);
     struct End {
       Connection& c;
       ~End() {
         c.reset_statements();
-        sqlite3_exec(c.raw(), "COMMIT", nullptr, nullptr, nullptr);
+        c.try_tx(Connection::Tx::kCommit);
       }
     } end{c};
     return fn(c);
   }
+
+  // The change counter named `name` (made on first use; lives as long as the database).
+  Watch& watch(const std::string& name);
+  // Marks w as changed by the current write transaction. REQUIRES: inside write().
+  void changed(Watch& w);
 
   // Applies the numbered steps of `component` not applied yet, each in its own transaction.
   // Steps are append-only: never edit a released one.
@@ -152,6 +196,9 @@ class Database {
     ~TxnGuard();
   };
   Connection& reader();
+  void note_generations(Connection& c);
+  void end_changes();  // bumps the watches changed by the transaction that just ended
+  void change_all_watches();  // REQUIRES: write_mu_ held
 
   std::string uri_;
   bool fsync_;
@@ -159,6 +206,11 @@ class Database {
   std::unique_ptr<Connection> writer_;
   std::recursive_mutex write_mu_;
   bool in_write_ = false;
+  std::mutex watches_mu_;
+  Watch watches_[kMaxWatches];
+  std::string watch_names_[kMaxWatches];
+  std::atomic<int> n_watches_{0};
+  std::vector<Watch*> pending_;  // changed in the current write transaction
   std::vector<std::pair<std::string, std::vector<std::string>>> migrations_;  // as given to migrate()
   uint64_t id_;  // distinguishes this database in the per-thread reader cache
 };
