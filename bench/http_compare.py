@@ -23,6 +23,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import urllib.error
 import urllib.request
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -91,13 +92,17 @@ def bench_server(label, cmd, health, endpoint, names, args, tmp, seed=True):
         if seed:
             workloads.seed(endpoint)
         reqs = workloads.requests(endpoint)
-        conn = workloads.Conn(endpoint)
-        for name in names:
+        for name in names:  # each server's answer checked once (urllib: moto closes connections)
             m, path, h, b = reqs[name]
             if seed:
-                status, body = conn.roundtrip(workloads.raw(conn.host, m, path, h, b))
+                req = urllib.request.Request(endpoint + path, data=b if b else None, method=m,
+                                             headers={k: v for k, v in h.items() if k.lower() != "host"})
+                try:
+                    with urllib.request.urlopen(req, timeout=60) as r:
+                        status, body = r.status, r.read()
+                except urllib.error.HTTPError as e:
+                    status, body = e.code, e.read()
                 workloads.expect(name, status, body)
-        conn.close()
         res["idle_rss_mib"] = workloads.status_kb(p.pid, "VmRSS") / 1024
         for name in names:
             m, path, h, b = reqs[name]
@@ -105,11 +110,13 @@ def bench_server(label, cmd, health, endpoint, names, args, tmp, seed=True):
             c0 = cpu_s(p.pid)
             n, rate, bad, sock = run_wrk(endpoint, script, args.seconds, args.connections)
             cpu = cpu_s(p.pid) - c0
-            if bad:
+            if bad and label != "moto":
                 raise RuntimeError("%s %s: %d non-2xx answers" % (label, name, bad))
-            res[name] = {"requests": n, "rps": rate, "cpu_us": 1e6 * cpu / max(n, 1), "socket_errors": sock}
-            print("%-10s %-14s %9.0f req/s %8.0f us CPU/request %s" % (label, name, rate, res[name]["cpu_us"], sock),
-                  flush=True)
+            # moto's figures are kept with their error count (its server answers some replays 4xx/5xx).
+            res[name] = {"requests": n, "rps": rate, "cpu_us": 1e6 * cpu / max(n, 1), "socket_errors": sock,
+                         "non_2xx": bad}
+            print("%-10s %-14s %9.0f req/s %8.0f us CPU/request %s%s" % (
+                label, name, rate, res[name]["cpu_us"], sock, " %d non-2xx" % bad if bad else ""), flush=True)
         if "signed_get_4k" in reqs:
             m, path, h, b = reqs["signed_get_4k"]
             script = lua_script(tmp, "%s-busy" % label, m, path, h, b)
@@ -169,7 +176,8 @@ def main():
             what, format(int(la["rps"]), ","), la["cpu_us"],
             format(int(fl["rps"]), ",") if fl else "-", "%.0f µs" % fl["cpu_us"] if fl else "-",
             "%.0f%%" % (100 * la["rps"] / fl["rps"]) if fl else "-",
-            format(int(mo["rps"]), ",") if mo else "-", "%.0fx" % (la["rps"] / mo["rps"]) if mo else "-"))
+            (format(int(mo["rps"]), ",") + (" (%d non-2xx)" % mo["non_2xx"] if mo["non_2xx"] else "")) if mo else "-",
+            "%.0fx" % (la["rps"] / mo["rps"]) if mo else "-"))
     for label in ("localaws", "floor", "moto"):
         if label in out:
             print("%s: idle RSS %.1f MiB, peak RSS under 32 connections %.1f MiB" % (
