@@ -35,24 +35,12 @@ import botocore.config
 import botocore.credentials
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, os.path.join(ROOT, "bench"))
+from workloads import free_port, status_kb  # noqa: E402
 CREDS = botocore.credentials.Credentials("test", "test")
 MIB = 1024 * 1024
 
 
-def free_port():
-    s = socket.socket()
-    s.bind(("127.0.0.1", 0))
-    p = s.getsockname()[1]
-    s.close()
-    return p
-
-
-def status_kb(pid, field):
-    with open("/proc/%d/status" % pid) as f:
-        for line in f:
-            if line.startswith(field + ":"):
-                return int(line.split()[1])
-    return 0
 
 
 def signed_headers(endpoint, method, path, body=b"", unsigned=False):

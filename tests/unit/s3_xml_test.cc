@@ -78,3 +78,21 @@ TEST_CASE("s3 result documents carry the S3 namespace") {
         "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
         "<LocationConstraint xmlns=\"http://s3.amazonaws.com/doc/2006-03-01/\"/>");
 }
+
+TEST_CASE("XmlOut writes what XmlDoc writes for the same calls", "[s3][xml]") {
+  std::string every;  // every byte value but NUL, then multi-byte UTF-8
+  for (int i = 1; i < 128; i++) every.push_back(static_cast<char>(i));
+  every += "\xc3\xa9\xf0\x9f\x98\x80";
+  XmlDoc doc("ListBucketResult");
+  doc.root.add("Name", "b").add("Prefix", "").add("KeyCount", uint64_t{2}).add_bool("IsTruncated", false);
+  auto k = doc.root.child("Contents");
+  k.add("Key", every).add("ETag", "\"e\"");
+  k.child("Owner").add("ID", "o");
+  doc.root.child("CommonPrefixes").add("Prefix", "a&b<c>/");
+  XmlOut out("ListBucketResult");
+  out.add("Name", "b").add("Prefix", "").add("KeyCount", uint64_t{2}).add_bool("IsTruncated", false);
+  out.open("Contents").add("Key", every).add("ETag", "\"e\"");
+  out.open("Owner").add("ID", "o").close("Owner").close("Contents");
+  out.open("CommonPrefixes").add("Prefix", "a&b<c>/").close("CommonPrefixes");
+  CHECK(out.finish() == doc.str());
+}

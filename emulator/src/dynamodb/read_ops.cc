@@ -343,10 +343,11 @@ class Page {
     }
     return true;
   }
-  // The response body when the items are as stored, else empty (the caller returns result()).
-  std::string body() const {
+  // The response body when the items are as stored, else empty (the caller returns result, the
+  // page's result()).
+  std::string body(const json& result) const {
     if (!as_stored()) return {};
-    std::string rest = result().dump(-1, ' ', false, json::error_handler_t::replace);
+    std::string rest = result.dump(-1, ' ', false, json::error_handler_t::replace);
     std::string b;
     b.reserve(stored_bytes_ + rest.size() + 16);
     b += "{\"Items\":[";
@@ -437,8 +438,9 @@ json query(Ctx& ctx) {
       if (o.select == "ALL_ATTRIBUTES" && idx->projection != "ALL") page.fetch_from(&c);
       store::read_index_partition(c, t, idx->name, q.hk, q.range, forward, after, visit);
     }
-    ctx.raw_body = page.body();
-    return page.result();
+    json out = page.result();
+    ctx.raw_body = page.body(out);
+    return out;
   });
 }
 
@@ -482,8 +484,9 @@ json scan(Ctx& ctx) {
       if (o.select == "ALL_ATTRIBUTES" && idx->projection != "ALL") page.fetch_from(&c);
       store::read_index(c, t, idx->name, after, visit);
     }
-    ctx.raw_body = page.body();
-    return page.result();
+    json out = page.result();
+    ctx.raw_body = page.body(out);
+    return out;
   });
 }
 

@@ -127,11 +127,13 @@ St Store::create_bucket(const Bucket& b, Bucket* existing) {
 std::optional<Bucket> Store::bucket(const std::string& name) {
   return db_.read([&](Connection& c) -> std::optional<Bucket> {
     uint64_t gen = c.seen(buckets_changed_);
+    std::shared_ptr<const Bucket> hit;
     {
       std::lock_guard<std::mutex> lock(cache_mu_);
       auto it = cache_.find(name);
-      if (it != cache_.end() && it->second.first == gen) return *it->second.second;
+      if (it != cache_.end() && it->second.first == gen) hit = it->second.second;
     }
+    if (hit) return *hit;  // copied outside the lock
     static const std::string sql = std::string("SELECT ") + kBucketCols + ", config FROM s3_buckets WHERE name = ?";
     auto& q = c.prepare(sql);
     q.bind(1, name);
@@ -139,9 +141,10 @@ std::optional<Bucket> Store::bucket(const std::string& name) {
     Bucket b = read_bucket(q);
     b.config = json_config(q.col_text(8));
     q.reset();
+    auto entry = std::make_shared<const Bucket>(b);
     std::lock_guard<std::mutex> lock(cache_mu_);
     if (cache_.size() >= 4096) cache_.clear();
-    cache_[name] = {gen, std::make_shared<const Bucket>(b)};
+    cache_[name] = {gen, std::move(entry)};
     return b;
   });
 }
