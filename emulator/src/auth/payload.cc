@@ -1,5 +1,8 @@
 #include "auth/payload.h"
 
+#include <optional>
+
+#include "auth/sigv4.h"
 #include "common/crypto.h"
 #include "common/strings.h"
 
@@ -10,13 +13,15 @@ Sha256VerifyingBody::Sha256VerifyingBody(std::unique_ptr<http::Body> raw, std::s
 
 std::optional<http::BodyError> Sha256VerifyingBody::read(const http::Sink& sink) {
   consumed_ = true;
-  Digest digest(Digest::Kind::kSha256);
+  std::optional<Digest> digest;  // made at the first byte: most bodies checked here are empty (GET)
   auto err = raw_->read([&](const char* data, size_t len) {
-    digest.update(data, len);
+    if (len == 0) return true;
+    if (!digest) digest.emplace(Digest::Kind::kSha256);
+    digest->update(data, len);
     return sink(data, len);
   });
   if (err) return err;
-  computed_hex_ = to_hex(digest.final());
+  computed_hex_ = digest ? to_hex(digest->final()) : std::string(sigv4::kEmptySha256);
   if (computed_hex_ != expected_hex_) {
     return http::BodyError{400, "XAmzContentSHA256Mismatch",
                            "The provided 'x-amz-content-sha256' header does not match what was computed."};

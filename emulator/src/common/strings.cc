@@ -5,9 +5,14 @@
 
 namespace localaws {
 
+namespace {
+// ASCII only, as HTTP names and AWS's case-insensitive tokens are (std::tolower is a call per byte).
+inline char ascii_lower(char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c + ('a' - 'A')) : c; }
+}  // namespace
+
 std::string to_lower(std::string_view s) {
   std::string out(s);
-  for (auto& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  for (auto& c : out) c = ascii_lower(c);
   return out;
 }
 
@@ -19,6 +24,13 @@ std::string trim(std::string_view s) {
 }
 
 std::string collapse_spaces(std::string_view s) {
+  // Most values have nothing to collapse: no tab, no run of spaces, nothing to trim.
+  bool clean = s.empty() || (s.front() != ' ' && s.back() != ' ' && s.front() != '\t' && s.back() != '\t');
+  for (size_t i = 0; clean && i < s.size(); i++) {
+    char c = s[i];
+    if (c == '\t' || c == '\r' || c == '\n' || (c == ' ' && i + 1 < s.size() && s[i + 1] == ' ')) clean = false;
+  }
+  if (clean) return std::string(s);
   std::string t = trim(s), out;
   out.reserve(t.size());
   bool space = false;
@@ -37,8 +49,7 @@ std::string collapse_spaces(std::string_view s) {
 bool iequals(std::string_view a, std::string_view b) {
   if (a.size() != b.size()) return false;
   for (size_t i = 0; i < a.size(); i++) {
-    if (std::tolower(static_cast<unsigned char>(a[i])) != std::tolower(static_cast<unsigned char>(b[i])))
-      return false;
+    if (ascii_lower(a[i]) != ascii_lower(b[i])) return false;
   }
   return true;
 }

@@ -69,7 +69,8 @@ json put_item(Ctx& ctx) {
   check_item_size(item);
   size_t size = item_size(item);
   return ctx.db.write([&](storage::Connection& c) {
-    Table t = store::must_find_table(c, ctx, name);
+    auto shared = store::must_find_shared_table(c, ctx, name);
+    const Table& t = *shared;
     ItemKey k = key_from_item(t, item);
     auto old = store::get_item(c, t, k);
     check_condition(ex, old, o);
@@ -90,7 +91,8 @@ json get_item(Ctx& ctx) {
   Options o = read_options(ctx.in, {"NONE"});
   RequestExpressions ex = compile_expressions(ctx.in, kProjection);
   return ctx.db.read([&](storage::Connection& c) {
-    Table t = store::must_find_table(c, ctx, name);
+    auto shared = store::must_find_shared_table(c, ctx, name);
+    const Table& t = *shared;
     ItemKey k = key_from_key(t, key);
     if (!ex.projection && ctx.may_render) {
       // The whole item: the response is assembled around the stored bytes, never parsed.
@@ -120,7 +122,8 @@ json delete_item(Ctx& ctx) {
   Options o = read_options(ctx.in, {"NONE", "ALL_OLD"});
   RequestExpressions ex = compile_expressions(ctx.in, kCondition);
   return ctx.db.write([&](storage::Connection& c) {
-    Table t = store::must_find_table(c, ctx, name);
+    auto shared = store::must_find_shared_table(c, ctx, name);
+    const Table& t = *shared;
     ItemKey k = key_from_key(t, key);
     auto old = store::get_item(c, t, k);
     check_condition(ex, old, o);
@@ -142,7 +145,8 @@ json update_item(Ctx& ctx) {
   Options o = read_options(ctx.in, {"NONE", "ALL_OLD", "UPDATED_OLD", "ALL_NEW", "UPDATED_NEW"});
   RequestExpressions ex = compile_expressions(ctx.in, kCondition | kUpdate);
   return ctx.db.write([&](storage::Connection& c) {
-    Table t = store::must_find_table(c, ctx, name);
+    auto shared = store::must_find_shared_table(c, ctx, name);
+    const Table& t = *shared;
     ItemKey k = key_from_key(t, key);
     std::vector<expr::Path> touched = ex.update ? updated_paths(t, *ex.update) : std::vector<expr::Path>{};
     auto old = store::get_item(c, t, k);

@@ -408,7 +408,8 @@ json query(Ctx& ctx) {
   ReadOptions o = read_options(ctx.in, ex);
   bool forward = opt_bool(ctx.in, "ScanIndexForward").value_or(true);
   return ctx.db.read([&](storage::Connection& c) {
-    Table t = store::must_find_table(c, ctx, name);
+    auto shared = store::must_find_shared_table(c, ctx, name);
+    const Table& t = *shared;
     auto idx = resolve_index(ctx.in, t, o);
     KeyQuery q = idx && idx->multi_attribute() ? analyze_multi_key_condition(*ex.key_condition, *idx)
                                                : analyze_key_condition(*ex.key_condition, idx ? idx->as_table(t) : t);
@@ -460,7 +461,8 @@ json scan(Ctx& ctx) {
     throw DdbError::validation("The Segment parameter is zero-based and must be less than parameter TotalSegments: Segment: " +
                                std::to_string(*segment) + " is not less than TotalSegments: " + std::to_string(*total));
   return ctx.db.read([&](storage::Connection& c) {
-    Table t = store::must_find_table(c, ctx, name);
+    auto shared = store::must_find_shared_table(c, ctx, name);
+    const Table& t = *shared;
     auto idx = resolve_index(ctx.in, t, o);
     std::optional<store::IndexPos> after;
     // Segments partition the table by the item's hash key: disjoint, together the whole table.

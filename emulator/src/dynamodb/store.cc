@@ -132,6 +132,15 @@ std::optional<Table> find_table(Connection& c, const Ctx& ctx, const std::string
   return t;
 }
 
+std::shared_ptr<const Table> must_find_shared_table(Connection& c, const Ctx& ctx, const std::string& name) {
+  if (ctx.tables) {
+    if (auto hit = ctx.tables->get(c, TableCache::key(ctx.account, ctx.region, name))) return hit;
+  }
+  auto t = find_table(c, ctx, name);
+  if (!t) throw DdbError::resource_not_found("Requested resource not found");
+  return std::make_shared<const Table>(std::move(*t));
+}
+
 Table must_find_table(Connection& c, const Ctx& ctx, const std::string& name, const char* message) {
   auto t = find_table(c, ctx, name);
   if (!t) throw DdbError::resource_not_found(message);

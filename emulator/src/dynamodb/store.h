@@ -8,6 +8,7 @@
 // tables), so ORDER BY hk, rk is DynamoDB's order and a Query is a range scan of the primary key.
 #pragma once
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -47,6 +48,9 @@ std::vector<Table> tables_with_ttl(storage::Connection& c);
 // The table with that id (any account and region), as it is now.
 std::optional<Table> find_table_by_id(storage::Connection& c, const std::string& table_id);
 std::optional<Table> find_table(storage::Connection& c, const Ctx& ctx, const std::string& name);
+// The table as shared by the table cache (no copy: item requests only read it); throws
+// ResourceNotFoundException when missing.
+std::shared_ptr<const Table> must_find_shared_table(storage::Connection& c, const Ctx& ctx, const std::string& name);
 // Throws ResourceNotFoundException with `message` when missing.
 Table must_find_table(storage::Connection& c, const Ctx& ctx, const std::string& name,
                       const char* message = "Requested resource not found");

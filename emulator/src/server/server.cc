@@ -1,5 +1,5 @@
-// The cpp-httplib adapter: turns what the transport received into our http::Request (exactly as
-// sent, see transport.h), calls the one pipeline (pipeline/serve.h), and writes its response.
+// The application side of the transport: turns what the transport received into our http::Request
+// (exactly as sent, see transport.h), calls the one pipeline (pipeline/serve.h), returns its response.
 #include "server/server.h"
 
 #include <httplib.h>
@@ -22,47 +22,9 @@ namespace localaws {
 
 namespace {
 
-// The body of a request whose handler got cpp-httplib's ContentReader: bytes are pushed to our
-// sink as they arrive, never collected.
-class ReaderBody : public http::Body {
- public:
-  ReaderBody(const httplib::ContentReader& reader, std::optional<uint64_t> length)
-      : reader_(reader), length_(length) {}
-  std::optional<http::BodyError> read(const http::Sink& sink) override {
-    consumed_ = true;
-    bool sink_refused = false;
-    uint64_t got = 0;
-    started_ = true;
-    bool ok = reader_([&](const char* data, size_t len) {
-      got += len;
-      if (!sink(data, len)) {
-        sink_refused = true;
-        return false;
-      }
-      return true;
-    });
-    if (sink_refused) return http::BodyError::aborted();
-    complete_ = ok;
-    if (!ok || (length_ && got != *length_)) {
-      return http::BodyError{400, "IncompleteBody",
-                             "You did not provide the number of bytes specified by the Content-Length HTTP header"};
-    }
-    return std::nullopt;
-  }
-  std::optional<uint64_t> length() const override { return length_; }
-  // Reading began but did not reach the end: what is left on the wire is not a request.
-  bool partly_read() const { return started_ && !complete_; }
-
- private:
-  bool started_ = false;
-  bool complete_ = false;
-  const httplib::ContentReader& reader_;
-  std::optional<uint64_t> length_;
-};
-
-// What req.body holds when the ReaderBody is owned by the adapter: auth may replace req.body
-// (DynamoDB's JSON is read whole into a StringBody), and the adapter still asks the ReaderBody
-// afterwards whether the wire was drained, so it must not die with req.body.
+// What req.body holds: the transport owns the body on the wire, and auth may replace req.body
+// (DynamoDB's JSON is read whole into a StringBody) while the transport still asks afterwards
+// whether the wire was drained, so it must not die with req.body.
 class BorrowedBody : public http::Body {
  public:
   explicit BorrowedBody(http::Body& body) : body_(body) {}
@@ -77,67 +39,21 @@ class BorrowedBody : public http::Body {
   http::Body& body_;
 };
 
-// The request as sent (the transport kept it), with the body the library reads for us.
-http::Request to_request(const httplib::Request& h, std::unique_ptr<http::Body> body) {
-  const RawRequest* raw = current_raw_request();
-  if (!raw) return http::make_request(h.method, h.target, {}, std::move(body));
+// The request as sent (the transport kept it), with its body.
+http::Request to_request(const RawRequest& raw, std::unique_ptr<http::Body> body) {
   // A request line in absolute form ("PUT http://b.s3.localhost:4566/k HTTP/1.1", as sent to a
   // proxy) names the same resource as its origin form "/k" (RFC 9112 3.2.2); SigV4 signs the latter.
-  std::string target = raw->target;
+  std::string target = raw.target;
   for (const char* scheme : {"http://", "https://"}) {
     if (target.size() > strlen(scheme) && strncasecmp(target.c_str(), scheme, strlen(scheme)) == 0) {
       size_t slash = target.find_first_of("/?", strlen(scheme));
       target = slash == std::string::npos ? "/" : target[slash] == '?' ? "/" + target.substr(slash) : target.substr(slash);
     }
   }
-  http::Request r = http::make_request(raw->method, std::move(target), raw->headers, std::move(body));
-  r.remote_addr = raw->remote_addr.empty() ? h.remote_addr : raw->remote_addr;
-  r.secure = raw->secure;
+  http::Request r = http::make_request(raw.method, std::move(target), raw.headers, std::move(body));
+  r.remote_addr = raw.remote_addr;
+  r.secure = raw.secure;
   return r;
-}
-
-void write_response(http::Response& res, httplib::Response& out) {
-  out.status = res.status;
-  std::string content_type;
-  bool provider = res.file && !res.omit_body && res.file->length > 0;
-  for (auto& [k, v] : res.headers) {
-    if (iequals(k, "content-type")) {
-      content_type = v;
-      if (provider) continue;  // set_content_provider adds it; a second copy would be sent twice
-    }
-    if (iequals(k, "content-length")) continue;  // computed below
-    out.set_header(k, v);
-  }
-  if (res.close_connection) {
-    out.set_header("Connection", "close");
-    close_after_response();
-  }
-  if (provider) {
-    auto slice = res.file;
-    out.set_content_provider(
-        static_cast<size_t>(slice->length), content_type,
-        [slice](size_t offset, size_t length, httplib::DataSink& sink) {
-          // Must not throw: cpp-httplib does not catch exceptions from providers.
-          char buf[256 * 1024];
-          size_t want = std::min(length, sizeof buf);
-          int64_t n = slice->file->read_at(slice->offset + offset, buf, want);
-          if (n <= 0) return false;
-          return sink.write(buf, static_cast<size_t>(n));
-        });
-    return;
-  }
-  if (res.omit_body) {
-    // HEAD / 304: no body bytes, but the length the full response would have.
-    uint64_t len = res.file ? res.file->length : res.body.size();
-    if (auto* cl = res.header("content-length")) len = parse_u64(*cl).value_or(len);
-    out.set_header("Content-Length", std::to_string(len));
-    return;
-  }
-  if (res.file) {
-    out.body.clear();
-  } else {
-    out.body = std::move(res.body);
-  }
 }
 
 // Raises the soft open-file limit to the hard one (each connection is a descriptor); returns it.
@@ -248,49 +164,18 @@ void Server::install_routes() {
   opt.idle_timeout_ms = cfg.idle_timeout_s * 1000;
   s.configure(opt);
 
-  auto dispatch = [this](const httplib::Request& hreq, httplib::Response& hres, const httplib::ContentReader* reader) {
-    std::unique_ptr<ReaderBody> raw;  // owned here, not by req: auth may replace req.body; outlives req
-    http::Request req = to_request(hreq, std::make_unique<http::StringBody>(reader ? std::string() : hreq.body));
-    if (reader) {
-      std::optional<uint64_t> len;
-      if (auto* cl = req.header("content-length")) len = parse_u64(*cl);
-      raw = std::make_unique<ReaderBody>(*reader, len);
-      req.body = std::make_unique<BorrowedBody>(*raw);
-    }
-    http::Response res = serve(*rt_, req);
-    if (raw && (raw->partly_read() || (!raw->consumed() && raw->length().value_or(1) > 0))) res.close_connection = true;
-    write_response(res, hres);
+  RequestHandlers h;
+  h.serve = [this](const RawRequest& raw, http::Body& wire) {
+    http::Request req = to_request(raw, std::make_unique<BorrowedBody>(wire));
+    return serve(*rt_, req);
   };
-
-  auto plain = [dispatch](const httplib::Request& q, httplib::Response& r) { dispatch(q, r, nullptr); };
-  auto with_reader = [dispatch](const httplib::Request& q, httplib::Response& r, const httplib::ContentReader& c) {
-    dispatch(q, r, &c);
+  // Expect: 100-continue: nullopt (100) when the request will be served, else its final response
+  // at once, without the body.
+  h.expect = [this](const RawRequest& raw) {
+    http::Request req = to_request(raw, nullptr);
+    return serve_expect(*rt_, req);
   };
-  // The library sees "/" as every request's target (transport.h); any pattern would do.
-  const char* any = R"([\s\S]*)";
-  s.Get(any, plain);
-  s.Options(any, plain);
-  s.Post(any, with_reader);
-  s.Put(any, with_reader);
-  s.Patch(any, with_reader);
-  s.Delete(any, with_reader);
-
-  // Expect: 100-continue (the transport passes it on in any casing): answer 100 when the request
-  // will be served, else its final response at once, without the body.
-  s.set_expect_100_continue_handler([this](const httplib::Request& hreq, httplib::Response& hres) {
-    http::Request req = to_request(hreq, nullptr);
-    auto res = serve_expect(*rt_, req);
-    if (!res) return 100;
-    write_response(*res, hres);
-    // The library frames this early answer without computing its length: say it, so the client
-    // need not wait for the close to know where the error document ends.
-    if (!res->omit_body) hres.set_header("Content-Length", std::to_string(hres.body.size()));
-    return res->status;
-  });
-  s.set_exception_handler([](const httplib::Request&, httplib::Response& res, std::exception_ptr) {
-    res.status = 500;
-    res.set_content("internal error", "text/plain");
-  });
+  s.set_handlers(std::move(h));
 }
 
 }  // namespace localaws

@@ -1,6 +1,6 @@
 // The HTTP front end: our transport (server/transport.h: an event loop for idle and half-sent
-// connections, workers for complete requests) with cpp-httplib reading bodies and writing
-// responses; every request goes to the one pipeline, pipeline/serve.h.
+// connections, workers that read bodies and write responses; cpp-httplib binds and accepts);
+// every request goes to the one pipeline, pipeline/serve.h.
 #pragma once
 #include <atomic>
 #include <memory>

@@ -12,7 +12,9 @@
 #include <cstring>
 
 #include "common/log.h"
+#include "common/strings.h"
 #include "common/time.h"
+#include "server/http1.h"
 
 namespace localaws {
 
@@ -69,100 +71,200 @@ thread_local bool t_close_after = false;
 enum class Cut { kNo, kBefore, kMid, kDone };
 thread_local Cut t_cut = Cut::kNo;
 
-// A connection's two addresses, looked up once (cpp-httplib asks for both on every request).
+// A connection's peer address, looked up once.
 struct Addresses {
-  std::string remote_ip, local_ip;
-  int remote_port = -1, local_port = -1;
+  std::string remote_ip;
+  int remote_port = -1;
 };
 
-// The socket as cpp-httplib reads it inside one request: first the bytes already in hand (the
-// rewritten header block and whatever followed it), then the socket, each read with a timeout.
-class WorkerStream : public httplib::Stream {
- public:
-  WorkerStream(int sock, int io_timeout_s, Addresses* addrs)
-      : sock_(sock), io_ms_(io_timeout_s * 1000), addrs_(addrs) {}
+}  // namespace
 
-  void reset(std::string pending) {
-    buf_ = std::move(pending);
+// The socket inside one request: first the bytes already in hand (what followed the header
+// block), then the socket, each wait bounded by the I/O timeout. Writes carry out injected cuts.
+class TunedHttpServer::Stream {
+ public:
+  Stream(int sock, int io_timeout_s) : sock_(sock), io_ms_(io_timeout_s * 1000) {}
+
+  void reset(std::string_view pending) {
+    reserve(pending.size());
+    if (!pending.empty()) std::memcpy(buf_.get(), pending.data(), pending.size());
     pos_ = 0;
+    end_ = pending.size();
   }
   // What was received but not consumed by the request (a pipelined next request).
   std::string take_unread() {
-    std::string rest = buf_.substr(pos_);
-    buf_.clear();
-    pos_ = 0;
+    std::string rest(buf_.get() + pos_, end_ - pos_);
+    pos_ = end_ = 0;
     return rest;
   }
-
-  bool is_readable() const override { return pos_ < buf_.size() || poll_fd(sock_, POLLIN, io_ms_) > 0; }
-  bool is_writable() const override { return poll_fd(sock_, POLLOUT, io_ms_) > 0; }
-
-  ssize_t read(char* ptr, size_t size) override {
-    if (pos_ == buf_.size()) {
-      if (poll_fd(sock_, POLLIN, io_ms_) <= 0) return -1;
-      buf_.resize(64 * 1024);
+  // The received bytes not yet consumed, reading the socket when there are none; empty at the end
+  // of the stream, on an error or timeout.
+  std::string_view peek() {
+    if (pos_ == end_) {
+      pos_ = end_ = 0;
+      if (poll_fd(sock_, POLLIN, io_ms_) <= 0) return {};
+      reserve(kChunk);
       ssize_t n;
       do {
-        n = ::recv(sock_, buf_.data(), buf_.size(), 0);
+        n = ::recv(sock_, buf_.get(), cap_, 0);
       } while (n < 0 && errno == EINTR);
-      if (n <= 0) {
-        buf_.clear();
-        pos_ = 0;
-        return n;
-      }
-      buf_.resize(static_cast<size_t>(n));
-      pos_ = 0;
+      if (n <= 0) return {};
+      end_ = static_cast<size_t>(n);
     }
-    size_t k = std::min(size, buf_.size() - pos_);
-    std::memcpy(ptr, buf_.data() + pos_, k);
-    pos_ += k;
-    return static_cast<ssize_t>(k);
+    return {buf_.get() + pos_, end_ - pos_};
   }
+  void consume(size_t n) { pos_ += n; }
 
-  ssize_t write(const char* ptr, size_t size) override {
-    if (!is_writable()) return -1;
-    if (t_cut == Cut::kDone) return -1;
+  // Sends all of data; false when the connection failed, timed out or was cut.
+  bool write_all(std::string_view data) {
+    if (t_cut == Cut::kDone) return false;
     if (t_cut == Cut::kBefore) {
       // Not a byte of the response: the client sees the connection end (EOF) where it expected
       // a status line.
       t_cut = Cut::kDone;
       t_close_after = true;
-      return -1;
+      return false;
     }
     if (t_cut == Cut::kMid) {
       // The first write is the status line and headers: send the whole lines of its first half
       // (a client sees the connection end between two header lines), then fail the response.
       t_cut = Cut::kDone;
-      std::string_view head(ptr, size);
-      size_t end = head.rfind('\n', size / 2);
-      send_all(sock_, head.substr(0, end == std::string_view::npos ? 0 : end + 1));
+      size_t end = data.rfind('\n', data.size() / 2);
+      send_all(sock_, data.substr(0, end == std::string_view::npos ? 0 : end + 1));
       t_close_after = true;
-      return -1;
+      return false;
     }
-    ssize_t n;
-    do {
-      n = ::send(sock_, ptr, size, MSG_NOSIGNAL);
-    } while (n < 0 && errno == EINTR);
-    return n;
+    while (!data.empty()) {
+      if (poll_fd(sock_, POLLOUT, io_ms_) <= 0) return false;
+      ssize_t n;
+      do {
+        n = ::send(sock_, data.data(), data.size(), MSG_NOSIGNAL);
+      } while (n < 0 && errno == EINTR);
+      if (n <= 0) return false;
+      data.remove_prefix(static_cast<size_t>(n));
+    }
+    return true;
   }
-
-  void get_remote_ip_and_port(std::string& ip, int& port) const override {
-    if (addrs_->remote_port < 0) peer_or_local(sock_, true, addrs_->remote_ip, addrs_->remote_port);
-    ip = addrs_->remote_ip, port = addrs_->remote_port;
-  }
-  void get_local_ip_and_port(std::string& ip, int& port) const override {
-    if (addrs_->local_port < 0) peer_or_local(sock_, false, addrs_->local_ip, addrs_->local_port);
-    ip = addrs_->local_ip, port = addrs_->local_port;
-  }
-  socket_t socket() const override { return sock_; }
 
  private:
+  static constexpr size_t kChunk = 64 * 1024;
+  // REQUIRES: nothing unconsumed (the buffer is not kept).
+  void reserve(size_t n) {
+    if (cap_ >= n) return;
+    buf_.reset(new char[n]);  // uninitialised: recv and memcpy fill it
+    cap_ = n;
+  }
   int sock_;
   int io_ms_;
-  Addresses* addrs_;
-  std::string buf_;
-  size_t pos_ = 0;
+  std::unique_ptr<char[]> buf_;
+  size_t cap_ = 0;
+  size_t pos_ = 0, end_ = 0;
 };
+
+namespace {
+
+// A request body read off the connection as the handler asks for it, by its framing.
+class WireBody : public http::Body {
+ public:
+  WireBody(TunedHttpServer::Stream& strm, http1::Framing framing) : strm_(strm), framing_(framing) {}
+
+  std::optional<http::BodyError> read(const http::Sink& sink) override {
+    consumed_ = true;
+    started_ = true;
+    const http::BodyError incomplete{400, "IncompleteBody",
+                                     "You did not provide the number of bytes specified by the Content-Length HTTP header"};
+    if (framing_.kind == http1::Framing::Kind::kLength) {
+      uint64_t left = framing_.length;
+      while (left > 0) {
+        std::string_view v = strm_.peek();
+        if (v.empty()) return incomplete;
+        size_t n = static_cast<size_t>(std::min<uint64_t>(left, v.size()));
+        strm_.consume(n);
+        left -= n;
+        if (!sink(v.data(), n)) return http::BodyError::aborted();
+      }
+    } else if (framing_.kind == http1::Framing::Kind::kChunked) {
+      while (decoder_.state() == http1::ChunkedDecoder::State::kMore) {
+        std::string_view v = strm_.peek();
+        if (v.empty()) return incomplete;
+        strm_.consume(decoder_.feed(v.data(), v.size(), sink));
+      }
+      if (decoder_.sink_refused()) return http::BodyError::aborted();
+      if (decoder_.state() == http1::ChunkedDecoder::State::kError) {
+        return http::BodyError{400, "IncompleteBody", "The chunked transfer coding of the request body is malformed"};
+      }
+    }
+    complete_ = true;
+    return std::nullopt;
+  }
+  std::optional<uint64_t> length() const override {
+    if (framing_.kind == http1::Framing::Kind::kChunked) return std::nullopt;
+    return framing_.length;
+  }
+  // Bytes of the body are left on the wire: what follows is not a request.
+  bool unread() const {
+    if (started_) return !complete_;
+    return framing_.kind == http1::Framing::Kind::kChunked || framing_.length > 0;
+  }
+
+ private:
+  TunedHttpServer::Stream& strm_;
+  http1::Framing framing_;
+  http1::ChunkedDecoder decoder_;
+  bool started_ = false;
+  bool complete_ = false;
+};
+
+// Writes res (head_request: a response to HEAD, no body bytes); false when the connection failed or was cut.
+bool send_response(TunedHttpServer::Stream& strm, const http::Response& res, bool head_request, bool close) {
+  bool from_file = res.file != nullptr;
+  uint64_t len = from_file ? res.file->length : res.body.size();
+  if (res.omit_body) {
+    // HEAD / 304: no body bytes, but the length the full response would have.
+    if (auto* cl = res.header("content-length")) len = parse_u64(*cl).value_or(len);
+  }
+  bool no_body = res.status < 200 || res.status == 204 || res.status == 304;
+  bool send_body = !res.omit_body && !head_request && !no_body && len > 0;
+  std::string out = http1::response_head(res, len, send_body, head_request, close);
+  if (!send_body) return strm.write_all(out);
+  if (!from_file) {
+    if (t_cut == Cut::kNo && res.body.size() <= 64 * 1024) return strm.write_all(out.append(res.body));
+    return strm.write_all(out) && strm.write_all(res.body);
+  }
+  // A small file goes out with the header block in one send; a large one in slices.
+  const auto& slice = *res.file;
+  if (t_cut == Cut::kNo && len <= 16 * 1024) {
+    size_t head = out.size();
+    out.resize(head + len);
+    int64_t n = slice.file->read_at(slice.offset, out.data() + head, static_cast<size_t>(len));
+    if (n != static_cast<int64_t>(len)) return false;
+    return strm.write_all(out);
+  }
+  if (!strm.write_all(out)) return false;
+  size_t cap = static_cast<size_t>(std::min<uint64_t>(len, 256 * 1024));
+  std::unique_ptr<char[]> buf(new char[cap]);
+  for (uint64_t off = 0; off < len;) {
+    size_t want = static_cast<size_t>(std::min<uint64_t>(len - off, cap));
+    int64_t n = slice.file->read_at(slice.offset + off, buf.get(), want);
+    if (n <= 0) return false;
+    if (!strm.write_all(std::string_view(buf.get(), static_cast<size_t>(n)))) return false;
+    off += static_cast<uint64_t>(n);
+  }
+  return true;
+}
+
+// A refusal the transport makes itself, before any handler (the connection closes after it).
+http::Response transport_refusal(int status) {
+  http::Response r;
+  r.status = status;
+  r.set_header("Date", http_date(now_ms() / 1000));
+  if (status == 501) {
+    r.set_header("Content-Type", "application/xml");
+    r.body = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<Error><Code>NotImplemented</Code><Message>A header you "
+             "provided implies functionality that is not implemented</Message></Error>";
+  }
+  return r;
+}
 
 // Runs what the accept loop hands over at once, on the accept thread: our override of
 // process_and_close_socket only registers the socket with the event loop.
@@ -181,30 +283,6 @@ std::string header_too_large_response() {
                         "Your request header section exceeds the maximum allowed size.");
 }
 
-thread_local const RawRequest* t_raw = nullptr;
-
-// What cpp-httplib is told of a request: enough to frame its body and the connection, nothing
-// it would act on. Our handler reads the request as sent from RawRequest.
-std::string library_view(const RawRequest& r, std::string_view raw_line) {
-  std::string out;
-  if (r.method.empty()) {
-    out.append(raw_line);  // not a request line: the library answers 400
-  } else {
-    out.append(r.method).append(" / ").append(r.version);
-  }
-  out.append("\r\n");
-  for (auto& [name, value] : r.headers) {
-    bool keep = strcasecmp(name.c_str(), "content-length") == 0 || strcasecmp(name.c_str(), "transfer-encoding") == 0 ||
-                strcasecmp(name.c_str(), "connection") == 0;
-    if (keep) out.append(name).append(": ").append(value).append("\r\n");
-    // RFC 9110 10.1.1: the expectation is case-insensitive; the library compares bytes.
-    if (strcasecmp(name.c_str(), "expect") == 0 && strcasecmp(value.c_str(), "100-continue") == 0)
-      out.append("Expect: 100-continue\r\n");
-  }
-  out.append("\r\n");
-  return out;
-}
-
 }  // namespace
 
 struct TunedHttpServer::Conn {
@@ -218,8 +296,6 @@ struct TunedHttpServer::Conn {
   Addresses addrs;          // looked up on first use
 };
 
-const RawRequest* current_raw_request() { return t_raw; }
-void close_after_response() { t_close_after = true; }
 void cut_connection_mid_response() { t_cut = Cut::kMid; }
 void cut_connection_before_response() { t_cut = Cut::kBefore; }
 
@@ -450,30 +526,77 @@ void TunedHttpServer::rearm(Conn* c) {
   if (::epoll_ctl(epoll_fd_, EPOLL_CTL_MOD, c->fd, &ev) != 0) close_conn(c);
 }
 
+bool TunedHttpServer::exchange(Stream& strm, RawRequest& raw, bool shaped) {
+  if (!shaped || !http1::is_token(raw.method)) {
+    send_response(strm, transport_refusal(400), false, true);
+    return false;
+  }
+  if (!http1::served_method(raw.method)) {
+    send_response(strm, transport_refusal(501), raw.method == "HEAD", true);
+    return false;
+  }
+  auto framing = http1::framing_of(raw.headers);
+  if (framing.refuse) {
+    send_response(strm, transport_refusal(framing.refuse), false, true);
+    return false;
+  }
+  bool head = raw.method == "HEAD";
+  bool close = http1::wants_close(raw.version, raw.headers);
+  auto internal_error = [] {
+    http::Response r;
+    r.status = 500;
+    r.body = "internal error";
+    r.set_header("Content-Type", "text/plain");
+    r.set_header("Date", http_date(now_ms() / 1000));
+    return r;
+  };
+  if (http1::expects_continue(raw.headers)) {
+    std::optional<http::Response> early;
+    try {
+      if (handlers_.expect) early = handlers_.expect(raw);
+    } catch (...) {
+      early = internal_error();
+    }
+    if (early) {
+      send_response(strm, *early, head, true);
+      return false;
+    }
+    if (!strm.write_all("HTTP/1.1 100 Continue\r\n\r\n")) return false;
+  }
+  WireBody body(strm, framing.framing);
+  http::Response res;
+  try {
+    res = handlers_.serve(raw, body);
+  } catch (...) {
+    res = internal_error();
+  }
+  close = close || res.close_connection || body.unread();
+  if (!send_response(strm, res, head, close)) return false;
+  return !close && !t_close_after;
+}
+
 void TunedHttpServer::serve_connection(Conn* c) {
-  WorkerStream strm(c->fd, opt_.io_timeout_s, &c->addrs);
+  Stream strm(c->fd, opt_.io_timeout_s);
   while (true) {
     size_t end = header_block_end(c->buf);
-    std::string_view block = std::string_view(c->buf).substr(0, end);
     RawRequest raw;
-    bool shaped = parse_raw_request(block, raw);
-    if (!shaped) raw.method.clear();
+    bool shaped = parse_raw_request(std::string_view(c->buf).substr(0, end), raw);
     raw.secure = c->secure;
-    raw.remote_addr = c->remote_addr;
-    std::string_view first = block.substr(block.find_first_not_of("\r\n"));
-    std::string_view raw_line = first.substr(0, first.find_first_of("\r\n"));
-    strm.reset(library_view(raw, raw_line) + c->buf.substr(end));
+    if (!c->remote_addr.empty()) {
+      raw.remote_addr = c->remote_addr;
+    } else {
+      if (c->addrs.remote_port < 0) peer_or_local(c->fd, true, c->addrs.remote_ip, c->addrs.remote_port);
+      raw.remote_addr = c->addrs.remote_ip;
+    }
+    strm.reset(std::string_view(c->buf).substr(end));
     c->buf.clear();
-    t_raw = &raw;
     t_close_after = false;
     t_cut = Cut::kNo;
-    bool connection_closed = false;
-    bool ok = process_request(strm, false, connection_closed, nullptr);
-    t_raw = nullptr;
-    if (!ok || connection_closed || t_close_after || stopping_ || !shaped) return close_conn(c);
+    bool keep = exchange(strm, raw, shaped);
+    if (!keep || stopping_) return close_conn(c);
     c->buf = strm.take_unread();
     if (header_block_end(c->buf) != std::string::npos) continue;  // pipelined: serve the next
-    // A keep-alive client usually sends its next request right after reading the response: wait
+  // A keep-alive client usually sends its next request right after reading the response: wait
     // a moment for it here rather than pay two thread hand-offs through the event loop (not when
     // other requests are waiting for a worker).
     if (!c->buf.empty() || workers_->busy() || poll_fd(c->fd, POLLIN, kLingerMs) <= 0) break;

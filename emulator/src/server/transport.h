@@ -1,15 +1,12 @@
-// The connection layer under cpp-httplib (the Debian build, 0.11.4, compiled). The library keeps a
-// pool thread per connection, idle or half-sent, and changes requests for its own convenience
-// (URL-decoded header values, Range slicing, gzip by Accept-Encoding, multipart parsing, a
-// case-sensitive `Expect: 100-continue`). Here:
+// The connection layer. cpp-httplib (the Debian build, 0.11.4, compiled) only binds the listening
+// socket and runs the accept loop; everything after accept() is here:
 //  - one event-loop thread (epoll) owns every connection that is not inside a request: idle
 //    keep-alive connections and requests whose header block is still arriving cost no worker;
 //    the header block has one deadline for the whole block and a size cap;
-//  - a complete header block goes to a worker, which hands cpp-httplib a request line with a
-//    placeholder target and only the framing headers (Content-Length, Transfer-Encoding,
-//    Connection, Expect): the library reads the body and writes the response, and never sees a
-//    header it would act on. The request exactly as sent (target, every header name and value,
-//    in order) is in RawRequest for the adapter (server.cc);
+//  - a complete header block goes to a worker, which frames the body (Content-Length or chunked,
+//    http1.h), answers Expect: 100-continue, hands the request exactly as sent (target, every
+//    header name and value, in order: RawRequest) with its body as a stream to the application's
+//    handler, and writes the response (a file slice streamed from disk);
 //  - the number of open connections is bounded; past the bound a connection gets a 503 at once;
 //  - the listening socket is bound exclusively (no SO_REUSEPORT: two servers never share a port).
 #pragma once
@@ -17,8 +14,10 @@
 
 #include <atomic>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <thread>
@@ -26,6 +25,8 @@
 #include <utility>
 #include <vector>
 
+#include "http/body.h"
+#include "http/response.h"
 #include "server/worker_pool.h"
 
 namespace localaws {
@@ -46,15 +47,18 @@ struct RawRequest {
   std::string version;
   std::vector<std::pair<std::string, std::string>> headers;  // names and values as sent, in order
   bool secure = false;       // came through the TLS front (tls_front.h)
-  std::string remote_addr;   // the TLS client's address (empty: the socket's peer)
+  std::string remote_addr;   // the client's address (the TLS client's for relayed connections)
 };
 
-// The request the calling worker thread is serving (set while cpp-httplib runs its handlers), or
-// nullptr outside a request.
-const RawRequest* current_raw_request();
-// Asks the transport to close the calling worker's connection after the current response (an
-// unread body is left on the wire, or an Expect: 100-continue request was refused).
-void close_after_response();
+// What the transport asks of the application. serve answers a request whose body is read from
+// the connection as the handler asks for it (the connection closes after the response when the
+// body was not read to its end). expect decides an Expect: 100-continue request before its body
+// is sent: nullopt to let the client send it (100 Continue), or the final response (the
+// connection closes after it). Exceptions from either are answered 500.
+struct RequestHandlers {
+  std::function<http::Response(const RawRequest&, http::Body&)> serve;
+  std::function<std::optional<http::Response>(const RawRequest&)> expect;
+};
 // Fault injection (server/faults.h): the calling worker's response is cut short — half of the
 // status line and headers are sent, then the connection is closed without a body.
 void cut_connection_mid_response();
@@ -66,6 +70,8 @@ class TunedHttpServer : public httplib::Server {
   TunedHttpServer();
   ~TunedHttpServer() override;
   void configure(const TransportOptions& o);
+  void set_handlers(RequestHandlers h) { handlers_ = std::move(h); }
+  class Stream;  // a worker's view of one connection (transport.cc)
   // Call after bind_to_port / bind_to_any_port.
   void raise_backlog(int n);
   // Serves until stop(); in-flight requests finish before it returns.
@@ -85,6 +91,8 @@ class TunedHttpServer : public httplib::Server {
   void on_readable(Conn* c);
   void hand_to_worker(Conn* c);
   void serve_connection(Conn* c);
+  // One request on a worker: true when the connection stays open for the next.
+  bool exchange(Stream& strm, RawRequest& raw, bool shaped);
   void rearm(Conn* c);
   void close_conn(Conn* c, std::string_view last_words = {});
   void sweep(int64_t now_ms);
@@ -94,6 +102,7 @@ class TunedHttpServer : public httplib::Server {
   }
 
   TransportOptions opt_;
+  RequestHandlers handlers_;
   int epoll_fd_ = -1;
   int wake_fd_ = -1;  // eventfd: wakes the loop at stop
   std::atomic<bool> stopping_{false};
