@@ -4,7 +4,7 @@
 FROM debian:12 AS build
 RUN apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
       build-essential cmake ninja-build pkg-config libcpp-httplib-dev libsqlite3-dev libssl-dev \
-      nlohmann-json3-dev catch2 libpugixml-dev libcli11-dev zlib1g-dev libzstd-dev \
+      nlohmann-json3-dev catch2 libpugixml-dev libcli11-dev zlib1g-dev libzstd-dev libsimdjson-dev \
     && rm -rf /var/lib/apt/lists/*
 WORKDIR /src
 COPY CMakeLists.txt CMakePresets.json ./
@@ -17,7 +17,7 @@ RUN cmake --preset release -DLOCALAWS_BUILD_TESTS=OFF \
 
 FROM debian:12-slim AS runtime
 RUN apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
-      libcpp-httplib0.11 libsqlite3-0 libssl3 libpugixml1v5 zlib1g libzstd1 ca-certificates curl \
+      libcpp-httplib0.11 libsqlite3-0 libssl3 libpugixml1v5 zlib1g libzstd1 libsimdjson14 ca-certificates curl \
     && rm -rf /var/lib/apt/lists/* \
     && useradd --system --uid 10001 --home-dir /data localaws \
     && mkdir -p /data && chown localaws /data

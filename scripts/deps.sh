@@ -10,7 +10,7 @@ what=${1:-build}
 
 need=()
 pkgs=(build-essential cmake ninja-build pkg-config libcpp-httplib-dev libsqlite3-dev libssl-dev
-      nlohmann-json3-dev catch2 libpugixml-dev libcli11-dev zlib1g-dev libzstd-dev)
+      nlohmann-json3-dev catch2 libpugixml-dev libcli11-dev zlib1g-dev libzstd-dev libsimdjson-dev)
 if [ "$what" = test ]; then
   # chromium: the web console's browser tests (tests/integration/js/test_console.mjs).
   pkgs+=(curl docker-compose chromium)

@@ -72,7 +72,10 @@ json put_item(Ctx& ctx) {
     auto shared = store::must_find_shared_table(c, ctx, name);
     const Table& t = *shared;
     ItemKey k = key_from_item(t, item);
-    auto old = store::get_item(c, t, k);
+    // The item it replaces is read only when the answer depends on it: a condition, ALL_OLD, or
+    // consumed capacity (the larger of the two sizes). Streams and indexes read it themselves.
+    bool need_old = ex.condition || o.return_values == "ALL_OLD" || o.capacity != "NONE";
+    auto old = need_old ? store::get_item(c, t, k) : std::nullopt;
     check_condition(ex, old, o);
     // Checking ends here.
     store::put_item(c, t, k, item, size);

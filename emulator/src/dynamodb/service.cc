@@ -13,6 +13,7 @@
 
 #include "common/compression.h"
 #include "common/crypto.h"
+#include "common/json_parse.h"
 #include "common/log.h"
 #include "common/strings.h"
 #include "dynamodb/backups.h"
@@ -207,7 +208,7 @@ class DdbService : public Service {
       }
       decode_body(req, body);
       if (json_depth(body) > kMaxJsonDepth) throw DdbError::validation("Nesting Levels have exceeded supported limits");
-      json in = json::parse(body, nullptr, false);
+      json in = parse_json(body);
       // A body that is not JSON gets a SerializationException without a message, as DynamoDB
       // answers it; JSON that is not an object, the message DynamoDB gives for a misplaced map.
       if (in.is_discarded()) throw DdbError::serialization("");

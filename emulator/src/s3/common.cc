@@ -172,9 +172,18 @@ void object_headers(const Object& o, http::Response& res) {
   res.set_header("ETag", o.etag);
   res.set_header("Last-Modified", http_date(o.last_modified_ms / 1000));
   res.set_header("Accept-Ranges", "bytes");
+  // Stored under lower-case names; sent as S3 spells them.
+  static const std::pair<const char*, const char*> kSpelling[] = {
+      {"content-type", "Content-Type"},         {"content-encoding", "Content-Encoding"},
+      {"content-disposition", "Content-Disposition"}, {"content-language", "Content-Language"},
+      {"cache-control", "Cache-Control"},       {"expires", "Expires"}};
   bool has_type = false;
   for (auto& [k, v] : o.meta.headers) {
-    res.set_header(k, v);
+    const char* name = k.c_str();
+    for (auto& [lower, spelled] : kSpelling) {
+      if (k == lower) name = spelled;
+    }
+    res.set_header(name, v);
     if (k == "content-type") has_type = true;
   }
   if (!has_type) res.set_header("Content-Type", "binary/octet-stream");
