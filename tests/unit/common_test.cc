@@ -1,6 +1,8 @@
 // Hashes, checksums, encodings and time formats against published check values.
 #include <catch2/catch.hpp>
 
+#include <ctime>
+
 #include "common/crypto.h"
 #include "common/strings.h"
 #include "common/time.h"
@@ -131,5 +133,32 @@ TEST_CASE("time formats", "[common]") {
   CHECK(parse_http_date("Sun, 30 Aug 2015 12:36:00 +0000").value() == 1440938160);
   CHECK(parse_http_date("Sun, 30 Aug 2015 14:36:00 +0200").value() == 1440938160);
   CHECK_FALSE(parse_http_date("Sun, 30 Aug 2015 12:36:00 +00").has_value());
+}
+
+TEST_CASE("calendar arithmetic agrees with gmtime_r", "[common]") {
+  // Random seconds, midnights and the seconds before them over years 1000 to 9999 (strftime does
+  // not pad smaller years to four digits; the fixed checks below cover year 1).
+  auto reference = [](int64_t s) {
+    std::time_t t = static_cast<std::time_t>(s);
+    std::tm tm{};
+    gmtime_r(&t, &tm);
+    char buf[64];
+    std::strftime(buf, sizeof buf, "%a, %d %b %Y %H:%M:%S GMT", &tm);
+    return std::string(buf);
+  };
+  const int64_t first = -30610224000;  // 1000-01-01T00:00:00Z
+  const int64_t last = 253402300799;   // 9999-12-31T23:59:59Z
+  uint64_t state = 12345;
+  for (int i = 0; i < 200000; i++) {
+    state = state * 6364136223846793005ULL + 1442695040888963407ULL;
+    int64_t s = first + static_cast<int64_t>((state >> 11) % static_cast<uint64_t>(last - first));
+    if (i % 2) s -= s % 86400 + (i % 4 == 1 ? 1 : 0);  // a midnight, or the second before it
+    INFO(s);
+    REQUIRE(http_date(s) == reference(s));
+  }
+  CHECK(http_date(951782400) == "Tue, 29 Feb 2000 00:00:00 GMT");
+  CHECK(http_date(4107542400) == "Mon, 01 Mar 2100 00:00:00 GMT");  // 2100 is not a leap year
+  CHECK(iso8601_ms(-62135596800000) == "0001-01-01T00:00:00.000Z");
+  CHECK(iso8601_basic(-86400) == "19691231T000000Z");
 }
 

@@ -10,10 +10,28 @@ int64_t now_ms() {
   return std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now().time_since_epoch()).count();
 }
 
+// UTC calendar fields by arithmetic (gmtime_r takes the time-zone lock on every call, and a
+// listing formats a date per entry). Days since 1970-01-01 map to the proleptic Gregorian calendar
+// through 400-year eras of 146,097 days, counted from 0000-03-01 so that the leap day ends a year.
+// tm_yday and tm_isdst are left 0 (no format here uses them).
 static std::tm utc(int64_t s) {
-  std::time_t t = static_cast<std::time_t>(s);
+  int64_t days = s >= 0 ? s / 86400 : (s - 86399) / 86400;
+  int64_t secs = s - days * 86400;
   std::tm tm{};
-  gmtime_r(&t, &tm);
+  tm.tm_hour = static_cast<int>(secs / 3600);
+  tm.tm_min = static_cast<int>(secs % 3600 / 60);
+  tm.tm_sec = static_cast<int>(secs % 60);
+  tm.tm_wday = static_cast<int>((days % 7 + 11) % 7);  // 1970-01-01 was a Thursday (4)
+  int64_t z = days + 719468;                           // days since 0000-03-01
+  int64_t era = (z >= 0 ? z : z - 146096) / 146097;
+  int64_t doe = z - era * 146097;                                     // day of the era, 0-146096
+  int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;  // year of the era, 0-399
+  int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);              // day of the March year, 0-365
+  int64_t mp = (5 * doy + 2) / 153;                                   // month from March, 0-11
+  int64_t month = mp < 10 ? mp + 3 : mp - 9;
+  tm.tm_mday = static_cast<int>(doy - (153 * mp + 2) / 5 + 1);
+  tm.tm_mon = static_cast<int>(month - 1);
+  tm.tm_year = static_cast<int>(yoe + era * 400 + (month <= 2 ? 1 : 0) - 1900);
   return tm;
 }
 
