@@ -34,8 +34,10 @@ Json shop_json(const Shop& s) {
   return j;
 }
 
-Json photo_json(const Photo& p) {
-  return {{"key", p.key}, {"url", p.url}, {"size", p.size}, {"last_modified", p.last_modified}};
+// url: the object's public address in S3 (the page links each photo to it); bucket and key say
+// where it is stored.
+Json photo_json(const Photo& p, const std::string& bucket) {
+  return {{"bucket", bucket}, {"key", p.key}, {"url", p.url}, {"size", p.size}, {"last_modified", p.last_modified}};
 }
 
 bool valid_token(const std::string& s, const std::string& extra) {
@@ -105,7 +107,8 @@ void store_photo(const Store& store, const std::string& id, const std::string& b
   auto type = sniff_image(bytes);
   if (!type) throw BadRequest(415, "the file is not a JPEG, PNG or WebP image");
   Photo p = store.add_photo(id, bytes, type->mime, type->extension);
-  send_json(res, 201, {{"key", p.key}, {"url", p.url}, {"content_type", type->mime}, {"size", p.size}});
+  send_json(res, 201, {{"bucket", store.settings().bucket}, {"key", p.key}, {"url", p.url},
+                       {"content_type", type->mime}, {"size", p.size}});
 }
 
 void upload_photo(const Store& store, const httplib::Request& req, httplib::Response& res) {
@@ -182,7 +185,7 @@ void install_routes(httplib::Server& server, const Store& store) {
     std::string shop = shop_id(req);
     if (!s.get_shop(shop)) throw NotFound("no shop with id " + shop);
     Json out = Json::array();
-    for (const auto& p : s.photos(shop)) out.push_back(photo_json(p));
+    for (const auto& p : s.photos(shop)) out.push_back(photo_json(p, s.settings().bucket));
     send_json(res, 200, out);
   }));
   // Anything else (unknown routes, bodies over the size limit) still answers JSON.

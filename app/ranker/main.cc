@@ -12,6 +12,7 @@
 #include "ranker/api.h"
 #include "ranker/seed.h"
 #include "ranker/store.h"
+#include "ranker/suggest.h"
 
 namespace {
 
@@ -63,6 +64,55 @@ int serve(const ranker::Store& store) {
   return ok ? 0 : 1;
 }
 
+// CLI11 reports a mistyped flag as "The following arguments were not expected: 0 --prot" and a
+// mistyped subcommand as "A subcommand is required": name the word and what it is probably a
+// typo of. Returns the exit status, or -1 when there is nothing to name (CLI11 reports it).
+int refuse_unknown_words(const CLI::App& app, const CLI::Error& e) {
+  bool extras = dynamic_cast<const CLI::ExtrasError*>(&e) != nullptr;
+  bool no_subcommand = dynamic_cast<const CLI::RequiredError*>(&e) != nullptr && app.get_subcommands().empty();
+  if (!extras && !no_subcommand) return -1;
+  std::vector<std::string> flags, commands;
+  std::vector<std::pair<std::string, std::string>> flag_owner;  // flag, subcommand it belongs to
+  auto add_flags = [&](const CLI::App& a, const std::string& owner) {
+    for (const CLI::Option* o : a.get_options()) {
+      for (const auto& name : o->get_lnames()) {
+        flags.push_back("--" + name);
+        flag_owner.emplace_back("--" + name, owner);
+      }
+    }
+  };
+  add_flags(app, "");
+  for (const CLI::App* sub : app.get_subcommands({})) {
+    commands.push_back(sub->get_name());
+    add_flags(*sub, sub->get_name());
+  }
+  bool named = false;
+  for (const std::string& arg : app.remaining(true)) {
+    if (arg.size() >= 2 && arg[0] == '-') {
+      std::string flag = arg.substr(0, arg.find('='));
+      std::string near = ranker::nearest_name(flag, flags), owner;
+      for (auto& [f, o] : flag_owner) if (f == near && !o.empty()) owner = o;
+      if (near == flag && !owner.empty()) {
+        std::cerr << "ranker: " << flag << " is an option of " << owner << ": ranker " << owner << " " << flag << " ...\n";
+      } else {
+        std::cerr << "ranker: unknown option " << flag;
+        if (!near.empty()) std::cerr << "; did you mean " << near << (owner.empty() ? "" : " (of " + owner + ")") << "?";
+        std::cerr << "\n";
+      }
+      named = true;
+    } else if (no_subcommand && !named) {
+      std::string near = ranker::nearest_name(arg, commands);
+      std::cerr << "ranker: unknown command " << arg;
+      if (!near.empty()) std::cerr << "; did you mean " << near << "?";
+      std::cerr << "\n";
+      named = true;
+    }
+  }
+  if (!named) return -1;
+  std::cerr << "Run with --help for more information.\n";
+  return 2;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -78,7 +128,13 @@ int main(int argc, char** argv) {
   serve_cmd->add_option("--port", port, "Port (env RANKER_PORT; default 8080; 0 picks a free one)");
   auto* seed_cmd = app.add_subcommand("seed", "Load demo shops, ratings and photos from a fixtures directory");
   seed_cmd->add_option("dir", seed_dir, "Directory with shops.json, ratings.json, photos/")->required();
-  CLI11_PARSE(app, argc, argv);
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    int status = refuse_unknown_words(app, e);  // --help and friends pass through: not these errors
+    if (status >= 0) return status;
+    return app.exit(e);
+  }
 
   try {
     aws::EnvLookup env = aws::process_env();

@@ -17,6 +17,7 @@
 #include "control/fixtures.h"
 
 #include "common/log.h"
+#include "common/suggest.h"
 #include "server/server.h"
 
 namespace {
@@ -95,6 +96,27 @@ void run_init_scripts(const std::string& dir, const std::string& endpoint, const
                           std::to_string(code));
     }
   }
+}
+
+// CLI11 refuses an unknown flag with "The following arguments were not expected: 4566 --prot":
+// name the flag and the one it is probably a typo of. Returns the exit status.
+int refuse_unknown_flags(const CLI::App& app, const CLI::ExtrasError& e) {
+  std::vector<std::string> flags;
+  for (const CLI::Option* o : app.get_options()) {
+    for (const auto& name : o->get_lnames()) flags.push_back("--" + name);
+  }
+  bool named = false;
+  for (const std::string& arg : app.remaining()) {
+    if (arg.size() < 2 || arg[0] != '-') continue;  // a value, most likely the unknown flag's
+    std::string flag = arg.substr(0, arg.find('='));
+    std::string near = localaws::nearest_name(flag, flags);
+    std::fprintf(stderr, "localaws: unknown option %s%s\n", flag.c_str(),
+                 near.empty() ? "" : ("; did you mean " + near + "?").c_str());
+    named = true;
+  }
+  if (!named) std::fprintf(stderr, "localaws: %s\n", e.what());
+  std::fprintf(stderr, "Run with --help for more information.\n");
+  return 2;
 }
 
 }  // namespace
@@ -202,6 +224,8 @@ int main(int argc, char** argv) {
     return app.exit(e);
   } catch (const CLI::Success& e) {
     return app.exit(e);
+  } catch (const CLI::ExtrasError& e) {
+    return refuse_unknown_flags(app, e);
   } catch (const CLI::ParseError& e) {
     app.exit(e);
     return 2;
@@ -269,7 +293,8 @@ int main(int argc, char** argv) {
     std::string listening;
     for (auto& e : server->endpoints()) listening += (listening.empty() ? "" : " and ") + e;
     log::info("localaws " LOCALAWS_VERSION " listening on " + listening + " (region " + cfg.region + ", auth " + auth +
-              ", " + (cfg.in_memory ? std::string("in memory") : "data in " + cfg.data_dir) + ")");
+              ", " + (cfg.in_memory ? std::string("in memory") : "data in " + cfg.data_dir) +
+              "); console: " + endpoint + "/_localaws/console");
   }
   if (!server->tls_ca_path().empty())
     log::info("TLS CA: " + server->tls_ca_path() + " (AWS_CA_BUNDLE=" + server->tls_ca_path() + ")");

@@ -1,5 +1,9 @@
 #include "control/console.h"
 
+#include "common/strings.h"
+#include "s3/router.h"
+#include "s3/website.h"
+
 namespace localaws::control {
 
 namespace {
@@ -51,6 +55,37 @@ void serve_console(const http::Request& req, http::Response& res) {
     return;
   }
   plain(res, 404, "no console file " + std::string(name) + "\n");
+}
+
+bool browser_wants_console(const http::Request& req, std::string_view s3_domain) {
+  if (req.method != "GET" && req.method != "HEAD") return false;
+  // Any query is an API parameter (ListBuckets' prefix, a presigned URL's X-Amz-Signature or
+  // SigV2's Signature/AWSAccessKeyId): only the bare endpoint is a person arriving.
+  if (req.raw_path != "/" || !req.raw_query.empty()) return false;
+  const std::string* accept = req.header("accept");
+  if (!accept || to_lower(*accept).find("text/html") == std::string::npos) return false;
+  if (req.has_header("authorization")) return false;
+  for (const auto& [name, value] : req.headers) {
+    if (starts_with(name, "x-amz-")) return false;
+  }
+  // bucket.s3.localhost:4566/ is that bucket's listing, bucket.s3-website.localhost:4566/ its site.
+  std::string host = req.header_or("host");
+  bool website_path_form = false;
+  if (!s3::website_bucket(host, website_path_form).empty() || website_path_form) return false;
+  return s3::host_bucket(host, s3_domain).empty();
+}
+
+void redirect_to_console(const http::Request& req, http::Response& res) {
+  res.operation = "ConsoleRedirect";
+  res.status = 302;
+  res.set_header("Location", "/_localaws/console/");
+  // The same URL answers SDKs with XML: caches must key on Accept, and keep no redirect.
+  res.set_header("Vary", "Accept, Authorization");
+  res.set_header("Cache-Control", "no-store");
+  res.set_header("Content-Type", "text/html; charset=utf-8");
+  res.body = "<!doctype html><title>localaws</title><p>localaws is running: "
+             "<a href=\"/_localaws/console/\">open the web console</a>.</p>\n";
+  res.omit_body = req.method == "HEAD";
 }
 
 }  // namespace localaws::control

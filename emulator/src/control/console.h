@@ -26,4 +26,14 @@ bool is_console_path(std::string_view raw_path);
 // other methods.
 void serve_console(const http::Request& req, http::Response& res);
 
+// True for a person's browser opening the endpoint itself (http://localhost:4566/): GET or HEAD
+// of "/" with no query, Accept naming text/html, no Authorization and no x-amz-* header, on a Host
+// that names no bucket (virtual-hosted or website). Such a request would get S3's AccessDenied
+// XML as an anonymous ListBuckets; SDK and CLI calls (signed, or without text/html) never match.
+// s3_domain: the configured --s3-domain, may be empty.
+bool browser_wants_console(const http::Request& req, std::string_view s3_domain);
+
+// Answers 302 to /_localaws/console/ (operation "ConsoleRedirect" in the journal and access log).
+void redirect_to_console(const http::Request& req, http::Response& res);
+
 }  // namespace localaws::control

@@ -149,6 +149,67 @@ void run_timers(Runtime& rt, http::Request& req, http::Response& res, const char
   reply(res, 200, out);
 }
 
+json journal_entry(const JournalEntry& e) {
+  json entry = {{"seq", e.seq}, {"time", iso8601_ms(e.time_ms)}, {"requestId", e.request_id},
+                {"principal", e.principal}, {"accessKeyId", e.access_key}, {"service", e.service},
+                {"operation", e.operation}, {"method", e.method}, {"resource", e.resource},
+                {"query", e.query}, {"host", std::string(e.host())}, {"status", e.status}, {"latencyMs", e.latency_ms}};
+  json headers = json::array();
+  for (auto& [k, v] : e.headers) headers.push_back({k, v});
+  entry["headers"] = std::move(headers);
+  if (!e.error_code.empty()) entry["errorCode"] = e.error_code;
+  if (!e.bucket.empty()) entry["bucket"] = e.bucket;
+  if (!e.key.empty()) entry["key"] = e.key;
+  if (!e.tables.empty()) {
+    auto names = e.table_names();
+    entry["table"] = std::string(names.front());
+    if (names.size() > 1) {
+      json all = json::array();
+      for (auto n : names) all.push_back(std::string(n));
+      entry["tables"] = std::move(all);
+    }
+  }
+  if (!e.body.empty() || e.body_dropped) {
+    entry["body"] = e.body;
+    entry["bodyTruncated"] = e.body_truncated;
+    if (e.body_dropped) entry["bodyDropped"] = true;
+  }
+  if (!e.auth_error.empty()) {
+    json why = {{"error", e.auth_error}};
+    if (!e.canonical_request.empty()) why["canonicalRequest"] = e.canonical_request;
+    if (!e.string_to_sign.empty()) why["stringToSign"] = e.string_to_sign;
+    if (!e.auth_hints.empty()) why["hints"] = e.auth_hints;
+    entry["authFailure"] = std::move(why);
+  }
+  if (e.fault) {
+    json f = {{"id", e.fault->id}};
+    if (!e.fault->error.empty()) f["error"] = e.fault->error;
+    if (e.fault->latency_ms) f["latencyMs"] = e.fault->latency_ms;
+    if (!e.fault->cut_connection.empty()) f["cutConnection"] = e.fault->cut_connection;
+    entry["fault"] = std::move(f);
+  }
+  return entry;
+}
+
+// status=ok|error|fault|auth|404|4xx, or errors=true: an error message, or "" when understood.
+std::string parse_status(std::string_view v, JournalFilter& f) {
+  if (v == "ok") f.status_max = 399;
+  else if (v == "error" || v == "errors") f.status_min = 400;
+  else if (v == "fault") f.faults_only = true;
+  else if (v == "auth") f.auth_failures_only = true;
+  else if (v.size() == 3 && v[0] >= '1' && v[0] <= '5' && (v.substr(1) == "xx" || v.substr(1) == "XX")) {
+    f.status_min = (v[0] - '0') * 100;
+    f.status_max = f.status_min + 99;
+  } else if (auto n = parse_u64(v); n && v.size() == 3 && *n >= 100 && *n <= 599) {
+    f.status_min = f.status_max = static_cast<int>(*n);
+  } else {
+    return "status is ok, error, fault, auth, a status code (404) or a class (4xx)";
+  }
+  return "";
+}
+
+// GET /_localaws/requests: the journal, newest `limit` (or, with after=SEQ, the first `limit`
+// newer than SEQ), filtered by service, operation, status, table and bucket.
 void requests(Runtime& rt, http::Request& req, http::Response& res) {
   size_t limit = 100;
   if (auto* l = req.query_param("limit")) {
@@ -156,29 +217,30 @@ void requests(Runtime& rt, http::Request& req, http::Response& res) {
     if (!v || *v == 0 || *v > 1000) return error(res, 400, "InvalidLimit", "limit must be 1-1000");
     limit = *v;
   }
-  json out = json::array();
-  for (auto& e : rt.journal.recent(limit)) {
-    json entry = {{"time", iso8601_ms(e.time_ms)}, {"requestId", e.request_id}, {"principal", e.principal},
-                  {"accessKeyId", e.access_key}, {"service", e.service}, {"operation", e.operation},
-                  {"method", e.method}, {"resource", e.resource}, {"status", e.status},
-                  {"latencyMs", e.latency_ms}};
-    if (!e.auth_error.empty()) {
-      json why = {{"error", e.auth_error}};
-      if (!e.canonical_request.empty()) why["canonicalRequest"] = e.canonical_request;
-      if (!e.string_to_sign.empty()) why["stringToSign"] = e.string_to_sign;
-      if (!e.auth_hints.empty()) why["hints"] = e.auth_hints;
-      entry["authFailure"] = std::move(why);
-    }
-    if (e.fault) {
-      json f = {{"id", e.fault->id}};
-      if (!e.fault->error.empty()) f["error"] = e.fault->error;
-      if (e.fault->latency_ms) f["latencyMs"] = e.fault->latency_ms;
-      if (!e.fault->cut_connection.empty()) f["cutConnection"] = e.fault->cut_connection;
-      entry["fault"] = std::move(f);
-    }
-    out.push_back(std::move(entry));
+  JournalFilter f;
+  if (auto* a = req.query_param("after")) {
+    auto v = parse_u64(*a);
+    if (!v) return error(res, 400, "InvalidCursor", "after is the seq of an entry (0 or more)");
+    f.after = *v;
   }
-  reply(res, 200, {{"requests", out}});
+  if (auto* s = req.query_param("service"); s && !s->empty()) {
+    if (!rt.service(*s)) return error(res, 400, "InvalidService", "unknown service '" + *s + "' (s3, dynamodb)");
+    f.service = *s;
+  }
+  if (auto* o = req.query_param("operation"); o && !o->empty()) {
+    for (auto& name : split(*o, ','))
+      if (!name.empty()) f.operations.push_back(trim(name));
+  }
+  if (auto* st = req.query_param("status"); st && !st->empty()) {
+    if (auto why = parse_status(*st, f); !why.empty()) return error(res, 400, "InvalidStatus", why);
+  }
+  if (auto* e = req.query_param("errors"); e && (*e == "true" || *e == "1")) f.status_min = std::max(f.status_min, 400);
+  if (auto* t = req.query_param("table")) f.table = *t;
+  if (auto* b = req.query_param("bucket")) f.bucket = *b;
+  JournalPage page = rt.journal.find(f, limit);
+  json out = json::array();
+  for (auto& e : page.entries) out.push_back(journal_entry(e));
+  reply(res, 200, {{"requests", std::move(out)}, {"latestSeq", page.latest_seq}, {"more", page.more}});
 }
 
 void fixtures(Runtime& rt, http::Request& req, http::Response& res) {

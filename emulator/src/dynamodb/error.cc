@@ -47,6 +47,7 @@ void render_error(const DdbError& e, http::Response& res) {
   res.status = e.status();
   res.body = body.dump(-1, ' ', false, json::error_handler_t::replace);
   res.headers.clear();
+  res.journal.error_code = e.type();
 }
 
 }  // namespace localaws::ddb

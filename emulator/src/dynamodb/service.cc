@@ -20,6 +20,7 @@
 #include "dynamodb/context.h"
 #include "dynamodb/error_catalog.h"
 #include "dynamodb/exports.h"
+#include "dynamodb/journal_notes.h"
 #include "dynamodb/partiql/ops.h"
 #include "dynamodb/resource_policy.h"
 #include "dynamodb/pitr.h"
@@ -209,10 +210,12 @@ class DdbService : public Service {
       decode_body(req, body);
       if (json_depth(body) > kMaxJsonDepth) throw DdbError::validation("Nesting Levels have exceeded supported limits");
       json in = parse_json(body);
+      res.journal.body = std::move(body);  // for the request journal (server/journal.h)
       // A body that is not JSON gets a SerializationException without a message, as DynamoDB
       // answers it; JSON that is not an object, the message DynamoDB gives for a misplaced map.
       if (in.is_discarded()) throw DdbError::serialization("");
       if (!in.is_object()) throw DdbError::serialization("Start of structure or map found where not expected.");
+      res.journal.tables = tables_named(in);
       if (rt_.faults.active()) inject_fault(res.operation, in, who);
       Ctx ctx{rt_, *rt_.db, who.account_id, signing_region(req, rt_.config.region), in, &tables_, true};
       Access access = authorize(ctx, op, who, req, rt_.clock.now_ms(), policies_.load());

@@ -32,6 +32,9 @@ struct FileSlice {
   uint64_t length = 0;
 };
 
+// How much of a request body the request journal keeps (server/journal.h).
+constexpr size_t kJournalBodyLimit = 64 << 10;
+
 struct Response {
   int status = 200;
   std::vector<std::pair<std::string, std::string>> headers;
@@ -43,6 +46,17 @@ struct Response {
   bool close_connection = false;
   // Not sent: the operation name for the access log and the request journal.
   std::string operation;
+  // Not sent: what the service tells the request journal (server/journal.h); the pipeline takes
+  // the rest (query, headers) from the request itself.
+  struct JournalNotes {
+    std::string error_code;  // an error response's AWS code (S3's <Code>, DynamoDB's __type after '#')
+    std::string bucket;      // S3: the bucket and key the request names (decoded)
+    std::string key;
+    std::string tables;      // DynamoDB: the table names the request names, comma-separated
+    // A small request body the service read whole (DynamoDB JSON, S3 XML); the journal keeps
+    // kJournalBodyLimit bytes of it, so more than one byte past that need not be kept here.
+    std::string body;
+  } journal;
 
   void set_header(const std::string& name, std::string value);  // replaces (case-insensitive)
   void add_header(const std::string& name, std::string value);

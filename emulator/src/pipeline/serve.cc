@@ -9,6 +9,7 @@
 #include "common/log.h"
 #include "common/strings.h"
 #include "common/time.h"
+#include "control/console.h"
 #include "control/control.h"
 #include "server/runtime.h"
 
@@ -49,32 +50,37 @@ void log_auth_failure(const http::Request& req, const auth::AuthError& e) {
   log::debug(m);
 }
 
-void record(Runtime& rt, const http::Request& req, const http::Response& res, const Outcome& o,
+// The longest prefix of s, at most n bytes, that does not end inside a UTF-8 sequence.
+size_t utf8_cut(std::string_view s, size_t n) {
+  if (n >= s.size()) return s.size();
+  while (n > 0 && (static_cast<unsigned char>(s[n]) & 0xC0) == 0x80) --n;
+  return n;
+}
+
+// The request body the journal keeps: what the service noted (moved), or for a request refused
+// before its service read it, the body authentication held (DynamoDB's signature covers it).
+void journal_body(http::Request& req, http::Response& res, const Outcome& o, JournalEntry& e) {
+  std::string& noted = res.journal.body;
+  const std::string* text = &noted;
+  if (noted.empty() && o.auth_error) {
+    if (auto* held = dynamic_cast<const http::StringBody*>(req.body.get())) text = &held->data();
+  }
+  if (text->size() <= http::kJournalBodyLimit) {
+    if (text == &noted) e.body = std::move(noted);
+    else e.body = *text;
+    return;
+  }
+  e.body.assign(*text, 0, utf8_cut(*text, http::kJournalBodyLimit));
+  e.body_truncated = true;
+}
+
+// Runs last: the request is done with, so its path, query and headers (and the notes the
+// service left in res.journal) move into the journal entry rather than being copied.
+void record(Runtime& rt, http::Request& req, http::Response& res, const Outcome& o,
             std::chrono::steady_clock::time_point t0) {
   double latency_ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
   std::string op = res.operation.empty() ? "-" : res.operation;
-  if (o.svc) {
-    JournalEntry e;
-    e.time_ms = now_ms();
-    e.request_id = req.request_id;
-    e.principal = o.principal.anonymous ? "anonymous" : o.principal.account_id;
-    e.access_key = o.principal.access_key_id;
-    e.service = o.svc->name();
-    e.operation = op;
-    e.method = req.method;
-    e.resource = req.raw_path;
-    e.status = res.status;
-    e.latency_ms = latency_ms;
-    if (o.auth_error) {
-      e.auth_error = o.auth_error->code;
-      e.canonical_request = o.auth_error->canonical_request;
-      e.string_to_sign = o.auth_error->string_to_sign;
-      e.auth_hints = o.auth_error->hints;
-      log_auth_failure(req, *o.auth_error);
-    }
-    e.fault = o.fault;
-    rt.journal.add(std::move(e));
-  }
+  if (o.auth_error) log_auth_failure(req, *o.auth_error);
   if (rt.config.access_log && log::level() <= log::Level::kInfo) {
     uint64_t sent = res.file ? res.file->length : res.body.size();
     char ms[32];
@@ -82,6 +88,34 @@ void record(Runtime& rt, const http::Request& req, const http::Response& res, co
     log::info(req.method + " " + req.raw_path + " " + (o.svc ? o.svc->name() : "control") + "." + op + " " +
               std::to_string(res.status) + " " + std::to_string(sent) + "B " + ms + "ms " + req.request_id);
   }
+  if (!o.svc) return;
+  JournalEntry e;
+  e.time_ms = now_ms();
+  e.request_id = std::move(req.request_id);
+  e.principal = o.principal.anonymous ? "anonymous" : o.principal.account_id;
+  e.access_key = o.principal.access_key_id;
+  e.service = o.svc->name();
+  e.operation = std::move(op);
+  e.method = req.method;
+  e.resource = std::move(req.raw_path);
+  e.query = std::move(req.raw_query);
+  e.headers = std::move(req.headers);
+  redact_secrets(e.headers, e.query);
+  e.status = res.status;
+  e.latency_ms = latency_ms;
+  e.error_code = std::move(res.journal.error_code);
+  e.bucket = std::move(res.journal.bucket);
+  e.key = std::move(res.journal.key);
+  e.tables = std::move(res.journal.tables);
+  journal_body(req, res, o, e);
+  if (o.auth_error) {
+    e.auth_error = o.auth_error->code;
+    e.canonical_request = o.auth_error->canonical_request;
+    e.string_to_sign = o.auth_error->string_to_sign;
+    e.auth_hints = o.auth_error->hints;
+  }
+  e.fault = o.fault;
+  rt.journal.add(std::move(e));
 }
 
 // An unread body would be parsed as the next request: drop small ones, close after large ones.
@@ -152,7 +186,10 @@ http::Response serve(Runtime& rt, http::Request& req, const ServeOptions& opt) {
   Outcome o;
   FaultScope faults(opt.principal == nullptr);  // the emulator's own calls (fixtures) get none
   try {
-    if (is_control_path(req.raw_path)) {
+    if (control::browser_wants_console(req, rt.config.s3_domain)) {
+      o.svc = rt.s3.get();  // journaled where the anonymous ListBuckets it replaces would be
+      control::redirect_to_console(req, res);
+    } else if (is_control_path(req.raw_path)) {
       control::handle(rt, req, res);
     } else {
       o.svc = service_for(rt, req);

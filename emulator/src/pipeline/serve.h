@@ -25,7 +25,8 @@ struct ServeOptions {
 // Serves one request. REQUIRES: req.body is set (http::make_request sets an empty one). Assigns
 // req.request_id when it is empty. Never throws: a failure inside a handler is the service's
 // InternalError. On return res.close_connection tells the transport that the body was not read
-// to its end (the connection cannot carry another request).
+// to its end (the connection cannot carry another request). When the request is recorded, its
+// request id, path, query and headers have moved into the journal: req is spent.
 http::Response serve(Runtime& rt, http::Request& req, const ServeOptions& opt = {});
 
 // For `Expect: 100-continue`: decides from the request line and headers alone whether the body

@@ -295,6 +295,8 @@ void verify_body_integrity(const http::Request& req, const std::string& body) {
 std::string read_small_body(Ctx& c, size_t limit) {
   std::string body;
   if (auto e = http::read_all(*c.req.body, limit, body)) body_failed(c, *e);
+  // The request journal keeps configuration bodies (the console turns them into CLI arguments).
+  c.res.journal.body.assign(body, 0, http::kJournalBodyLimit + 1);
   return body;
 }
 

@@ -152,6 +152,7 @@ void render_error(const S3Error& e, const std::string& method, const std::string
     return;
   }
   res.body = error_xml(e, request_id, host_id_for(request_id));
+  res.journal.error_code = e.code;
   res.set_header("Content-Type", "application/xml");
   // HEAD errors carry no body (clients read the status only); Content-Length stays honest.
   if (method == "HEAD") res.omit_body = true;

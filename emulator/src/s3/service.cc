@@ -81,6 +81,8 @@ class S3Service : public Service {
     }
     // Server access logging: a buffered line when the bucket logs (access_log.h; no store write).
     env_.access_logs->record(env_, req, res, who, bucket, key, r.row, started_ms, env_.clock.now_ms());
+    res.journal.bucket = std::move(bucket);
+    res.journal.key = std::move(key);
   }
 
   bool accepts_body(http::Request& req, const auth::Principal& who, http::Response& res) override {
@@ -118,6 +120,7 @@ class S3Service : public Service {
   void render_auth_error(const auth::AuthError& e, const http::Request& req, http::Response& res) override {
     render_error(from_auth_error(e), req.method, req.request_id, res);
     error_cors(req, res);
+    if (!split_request(req, res.journal.bucket, res.journal.key)) res.journal.bucket.clear();
   }
 
   void error_cors(const http::Request& req, http::Response& res) {

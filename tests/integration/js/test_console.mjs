@@ -4,102 +4,50 @@
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { createHash } from "node:crypto";
-import { mkdtempSync, readFileSync, rmSync, statSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readFileSync, statSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { chromium } from "playwright-core";
 import { DynamoDBClient, GetItemCommand } from "@aws-sdk/client-dynamodb";
 import {
   S3Client, CreateBucketCommand, DeletePublicAccessBlockCommand, GetBucketOwnershipControlsCommand, GetPublicAccessBlockCommand,
   HeadBucketCommand, HeadObjectCommand, PutBucketPolicyCommand,
 } from "@aws-sdk/client-s3";
 import { startLocalaws } from "./support.mjs";
+import { browserSuite, dialogStep, journalOps } from "./browser_support.mjs";
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..", "..", "..");
 const GRAPH = join(ROOT, "fixtures", "graph.jpg");
 const BUCKET = "kevintruvu.coffeeshopranker";
 
-// Screenshots go to LOCALAWS_SCREENSHOTS (kept), or to a temp dir that is kept only when a test
-// failed (its path is printed).
-const SHOTS = process.env.LOCALAWS_SCREENSHOTS || mkdtempSync(join(tmpdir(), "localaws-console-shots-"));
-let failed = false;
+// Chromium for the file; screenshots go to LOCALAWS_SCREENSHOTS (kept), or to a temp dir that is
+// kept only when a test failed (its path is printed).
+const ui = browserSuite("localaws-console", { announce: true });
 
-let server, browser, s3, dynamo;
+let server, s3, dynamo;
 
 before(async () => {
   server = await startLocalaws();
   const clientOpts = { endpoint: server.endpoint, region: server.region, credentials: server.credentials, maxAttempts: 1 };
   s3 = new S3Client({ ...clientOpts, forcePathStyle: true });
   dynamo = new DynamoDBClient(clientOpts);
-  // launch() gives the browser a fresh temporary profile (user-data dir) of its own and removes it.
-  browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM || "/usr/bin/chromium",
-    args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-      "--disable-background-networking", "--disable-component-update", "--disable-sync"],
-  });
-  console.log(`screenshots: ${SHOTS}`);
 });
 
 after(async () => {
-  await browser?.close();
   s3?.destroy();
   dynamo?.destroy();
   await server?.stop();
-  if (!process.env.LOCALAWS_SCREENSHOTS && !failed) rmSync(SHOTS, { recursive: true, force: true });
 });
 
 // A fresh page; requests leaving for anywhere but the emulator fail the test (no CDN, no fonts).
-async function openConsole(hash = "#/s3") {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 860 } });
-  context.setDefaultTimeout(10000);
-  const page = await context.newPage();
-  const outside = [];
-  const origin = new URL(server.endpoint).origin;
-  context.on("request", (r) => { if (!r.url().startsWith(origin) && !r.url().startsWith("data:")) outside.push(r.url()); });
-  const pageErrors = [];
-  page.on("pageerror", (e) => pageErrors.push(String(e)));
-  await page.goto(`${server.endpoint}/_localaws/console${hash}`);
-  await page.locator("h1").first().waitFor();
-  return { context, page, outside, pageErrors };
-}
+const openConsole = (hash = "#/s3") => ui.openConsole(server.endpoint, hash, { viewport: { width: 1280, height: 860 } });
 
 // Runs a test body; on failure, a screenshot of every open page shows where it stopped.
-async function withShots(name, body) {
-  try {
-    await body();
-  } catch (e) {
-    failed = true;
-    for (const [i, p] of browser.contexts().flatMap((c) => c.pages()).entries()) {
-      await p.screenshot({ path: join(SHOTS, `FAILED-${name}-${i}.png`), fullPage: true }).catch(() => {});
-    }
-    throw e;
-  } finally {
-    for (const c of browser.contexts()) await c.close();
-  }
-}
-
-// Presses the page's button `open`, lets `fill` work in the dialog named `title`, submits it with
-// its button `submit` (default: the same label) and waits until it closes.
-async function dialogStep(page, open, title, fill, submit = open) {
-  await page.getByRole("button", { name: open, exact: true }).click();
-  const dialog = page.getByRole("dialog", { name: title });
-  await fill(dialog);
-  await dialog.getByRole("button", { name: submit, exact: true }).click();
-  await dialog.waitFor({ state: "detached" });
-}
+const withShots = ui.guard;
 
 const createFolder = (page, name) => dialogStep(page, "Create folder", "Create folder",
   (d) => d.getByLabel("Folder name").fill(name));
 
-async function shot(page, name) {
-  await page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true });
-}
-
-async function journalOps() {
-  const r = await fetch(`${server.endpoint}/_localaws/requests?limit=1000`);
-  return (await r.json()).requests.map((e) => e.operation);
-}
+const shot = (page, name) => ui.shots.shot(page, name);
 
 test("the book's steps: bucket with ACLs and public access, Test Folder, public graph.jpg, its object URL", () => withShots("book", async () => {
   const { context, page, outside, pageErrors } = await openConsole("#/s3");
@@ -118,6 +66,8 @@ test("the book's steps: bucket with ACLs and public access, Test Folder, public 
   await s3.send(new HeadBucketCommand({ Bucket: BUCKET }));
   await row.getByText("Objects can be public").waitFor();
   assert.equal((await row.locator("td.access").innerText()).trim(), "Objects can be public");
+  // The badge leads to the Permissions tab's Block Public Access section.
+  assert.match(await row.getByRole("link", { name: "Objects can be public" }).getAttribute("href"), /#\/s3\/permissions\/kevintruvu\.coffeeshopranker\/public-access$/);
   await shot(page, "02-buckets");
 
   // Create "Test Folder".
@@ -151,6 +101,7 @@ test("the book's steps: bucket with ACLs and public access, Test Folder, public 
   assert.notEqual(await value("Last modified"), "");
   const url = `${server.endpoint}/${BUCKET}/Test+Folder/graph.jpg`;
   assert.equal(await value("Object URL"), url);
+  await page.getByRole("img", { name: "Preview of graph.jpg" }).waitFor();
   await shot(page, "05-object-overview");
   // Permissions come from GetObjectAcl: the owner and everyone's READ (issue 4).
   assert.notEqual(await value("Owner"), "unknown", "GetObjectAcl must name the owner");
@@ -172,7 +123,7 @@ test("the book's steps: bucket with ACLs and public access, Test Folder, public 
 
   assert.deepEqual(outside, [], "the console fetched nothing from the network");
   assert.deepEqual(pageErrors, []);
-  const ops = await journalOps();
+  const ops = await journalOps(server.endpoint);
   for (const op of ["CreateBucket", "PutPublicAccessBlock", "PutObject", "ListObjectsV2", "HeadObject", "GetObjectAcl", "GetObject"]) {
     assert.ok(ops.includes(op), `the journal shows ${op}`);
   }
@@ -220,7 +171,7 @@ test("S3: delete objects, folders and buckets; errors show S3's code", () => wit
   await dialogStep(page, "Delete bucket delete-me", "Delete bucket", async () => {}, "Delete bucket");
   await assert.rejects(s3.send(new HeadBucketCommand({ Bucket: "delete-me" })), { name: "NotFound" });
   assert.deepEqual(pageErrors, []);
-  const ops = await journalOps();
+  const ops = await journalOps(server.endpoint);
   assert.ok(ops.includes("DeleteObjects") && ops.includes("DeleteBucket"));
 }));
 
@@ -341,7 +292,7 @@ test("DynamoDB: create a table, add, edit, query and delete an item", () => with
 
   assert.deepEqual(outside, []);
   assert.deepEqual(pageErrors, []);
-  const ops = await journalOps();
+  const ops = await journalOps(server.endpoint);
   for (const op of ["CreateTable", "PutItem", "Query", "Scan", "DeleteItem"]) assert.ok(ops.includes(op), `the journal shows ${op}`);
 }));
 

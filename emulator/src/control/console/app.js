@@ -1,16 +1,16 @@
 // The console's shell: hash routes, the settings panel, focus management between pages.
 import { loadSettings, saveSettings } from "./aws.js";
-import { renderTable, renderTables } from "./ddb.js";
+import { routeDynamodb } from "./ddb.js";
 import { field, h, openDialog } from "./dom.js";
-import { renderBuckets, renderFolder, renderObject } from "./s3.js";
+import { renderRequests } from "./log.js";
+import { routeS3 } from "./s3.js";
 
 const main = document.getElementById("main");
 
 async function route() {
   const parts = location.hash.replace(/^#\/?/, "").split("/");
-  const arg = (i) => decodeURIComponent(parts[i] || "");
-  const refresh = () => route();
-  const go = (hash) => { location.hash = hash; };
+  const args = parts.slice(1).map((p) => decodeURIComponent(p));
+  const nav = { refresh: () => route(), go: (hash) => { location.hash = hash; } };
   const service = parts[0] || "s3";
   for (const a of document.querySelectorAll("header nav a")) {
     if (a.dataset.service === service) a.setAttribute("aria-current", "page");
@@ -18,12 +18,10 @@ async function route() {
   }
   main.setAttribute("aria-busy", "true");
   try {
-    if (service === "dynamodb") {
-      if (parts[1] === "t") await renderTable(main, arg(2), refresh);
-      else await renderTables(main, refresh);
-    } else if (parts[1] === "b") await renderFolder(main, arg(2), arg(3), refresh);
-    else if (parts[1] === "o") await renderObject(main, arg(2), arg(3), go);
-    else await renderBuckets(main, refresh);
+    // Each service routes its own pages: args are the hash's parts after the service, decoded.
+    if (service === "dynamodb") await routeDynamodb(main, args, nav);
+    else if (service === "requests") await renderRequests(main, args, nav);
+    else await routeS3(main, args, nav);
   } finally {
     main.setAttribute("aria-busy", "false");
   }

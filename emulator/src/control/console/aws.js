@@ -1,6 +1,6 @@
 // Minimal S3 (REST/XML) and DynamoDB (JSON 1.0) clients for the console, talking to the APIs of
 // this same origin. Every call is a real, signed AWS request, so it shows in the request journal.
-import { base64, canonicalQuery, sha256, sha256Hex, signRequest, uriEncode } from "./sigv4.js";
+import { base64, canonicalQuery, presignPath, sha256, sha256Hex, signRequest, uriEncode } from "./sigv4.js";
 
 const SETTINGS_KEY = "localaws.console.settings";
 const DEFAULTS = { accessKeyId: "test", secretAccessKey: "test", region: "us-east-1" };
@@ -28,16 +28,29 @@ export class AwsError extends Error {
   }
 }
 
-// One XMLHttpRequest (rather than fetch) so uploads can report progress.
-function send({ operation, method, url, headers, body, onProgress }) {
+// The error of a request cancelled through its AbortSignal (code "RequestAborted", aborted true).
+function abortedError(operation) {
+  const e = new AwsError(operation, "RequestAborted", "cancelled before it completed", 0);
+  e.aborted = true;
+  return e;
+}
+
+// One XMLHttpRequest (rather than fetch) so uploads can report progress. An AbortSignal (signal)
+// aborts the transfer itself (xhr.abort()), not just the wait for it.
+function send({ operation, method, url, headers, body, onProgress, signal }) {
   return new Promise((resolve, reject) => {
+    if (signal?.aborted) return reject(abortedError(operation));
     const xhr = new XMLHttpRequest();
     xhr.open(method, url);
     for (const [k, v] of Object.entries(headers)) xhr.setRequestHeader(k, v);
     xhr.responseType = "text";
     if (onProgress) xhr.upload.onprogress = (e) => e.lengthComputable && onProgress(e.loaded, e.total);
-    xhr.onload = () => resolve(xhr);
-    xhr.onerror = () => reject(new AwsError(operation, "NetworkError", `the request to ${url} did not complete`, 0));
+    const onAbort = () => xhr.abort();
+    signal?.addEventListener("abort", onAbort, { once: true });
+    const done = () => signal?.removeEventListener("abort", onAbort);
+    xhr.onload = () => { done(); resolve(xhr); };
+    xhr.onabort = () => { done(); reject(abortedError(operation)); };
+    xhr.onerror = () => { done(); reject(new AwsError(operation, "NetworkError", `the request to ${url} did not complete`, 0)); };
     xhr.send(body ?? null);
   });
 }
@@ -62,10 +75,11 @@ export function s3Path(bucket, key) {
 }
 
 // S3 call. opts: bucket, key, query (object), headers, body (string/Blob/File), unsignedPayload,
-// checksum (adds x-amz-checksum-sha256, which S3 takes in place of Content-MD5), onProgress.
+// checksum (adds x-amz-checksum-sha256, which S3 takes in place of Content-MD5), onProgress,
+// signal (an AbortSignal that aborts the transfer).
 export async function s3(operation, opts = {}) {
   const settings = loadSettings();
-  const { bucket, key, query, body, onProgress } = opts;
+  const { bucket, key, query, body, onProgress, signal } = opts;
   const method = opts.method || "GET";
   const headers = { ...(opts.headers || {}) };
   let payloadHash = "UNSIGNED-PAYLOAD";
@@ -84,7 +98,7 @@ export async function s3(operation, opts = {}) {
     method, path, query: qs, headers, payloadHash, service: "s3", region: settings.region,
     credentials: settings, host: location.host,
   });
-  const xhr = await send({ operation, method, url: path + (qs ? "?" + qs : ""), headers: signed, body, onProgress });
+  const xhr = await send({ operation, method, url: path + (qs ? "?" + qs : ""), headers: signed, body, onProgress, signal });
   if (xhr.status >= 300) {
     let code = `HTTP ${xhr.status}`;
     let message = xhr.statusText || "";
@@ -103,9 +117,24 @@ export async function s3(operation, opts = {}) {
   return {
     status: xhr.status,
     header: (name) => xhr.getResponseHeader(name),
+    // Every response header, names in lower case (same origin: the browser exposes them all).
+    headers: () => Object.fromEntries(xhr.getAllResponseHeaders().trim().split(/\r?\n/).filter(Boolean)
+      .map((l) => [l.slice(0, l.indexOf(":")).trim().toLowerCase(), l.slice(l.indexOf(":") + 1).trim()])),
     text: xhr.responseText,
     xml: () => parseXml(xhr.responseText).documentElement,
   };
+}
+
+// A presigned URL of this origin for an S3 request (GET by default) that any browser tab or tool
+// can use without credentials until it expires. opts: bucket, key, query (versionId,
+// response-content-disposition, ...), expires (seconds, 1..604800), method.
+export async function s3Presign({ bucket, key, query, expires = 900, method = "GET" }) {
+  const settings = loadSettings();
+  const path = await presignPath({
+    method, path: s3Path(bucket, key), params: query, service: "s3", region: settings.region,
+    credentials: settings, host: location.host, expires,
+  });
+  return `${location.protocol}//${location.host}${path}`;
 }
 
 // DynamoDB call: operation name and its JSON request; returns the parsed JSON answer.

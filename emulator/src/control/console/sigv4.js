@@ -59,6 +59,19 @@ export function amzDate(now = new Date()) {
   return now.toISOString().replace(/[-:]/g, "").replace(/\.\d{3}/, "");
 }
 
+// The signature of a canonical request: the string to sign, HMAC'd with the key derived from the
+// secret, the day, the region and the service.
+async function signatureFor(credentials, date, region, service, canonical) {
+  const day = date.slice(0, 8);
+  const scope = `${day}/${region}/${service}/aws4_request`;
+  const toSign = ["AWS4-HMAC-SHA256", date, scope, await sha256Hex(canonical)].join("\n");
+  let key = await hmac("AWS4" + credentials.secretAccessKey, day);
+  key = await hmac(key, region);
+  key = await hmac(key, service);
+  key = await hmac(key, "aws4_request");
+  return hex(await hmac(key, toSign));
+}
+
 // Signs a request and returns the headers to send (everything but Host, which the browser sets to
 // location.host, the value signed here).
 //   path: the encoded path as sent; query: the canonicalQuery() string; headers: lower-case names;
@@ -75,15 +88,33 @@ export async function signRequest({ method, path, query, headers, payloadHash, s
   const signedHeaders = names.join(";");
   const canonical = [method, path, query, canonicalHeaders, signedHeaders, payloadHash].join("\n");
   const scope = `${day}/${region}/${service}/aws4_request`;
-  const toSign = ["AWS4-HMAC-SHA256", date, scope, await sha256Hex(canonical)].join("\n");
-  let key = await hmac("AWS4" + credentials.secretAccessKey, day);
-  key = await hmac(key, region);
-  key = await hmac(key, service);
-  key = await hmac(key, "aws4_request");
-  const signature = hex(await hmac(key, toSign));
+  const signature = await signatureFor(credentials, date, region, service, canonical);
   delete lower.host;
   lower.authorization =
     `AWS4-HMAC-SHA256 Credential=${credentials.accessKeyId}/${scope}, ` +
     `SignedHeaders=${signedHeaders}, Signature=${signature}`;
   return lower;
+}
+
+// A presigned URL (query-string authentication): the credential, date, expiry and signed headers
+// travel in the query, only Host is signed, and the payload is UNSIGNED-PAYLOAD, as S3 expects.
+// Returns the path and query to append to the origin; params are extra query parameters
+// (versionId, response-content-disposition, ...), signed with the rest.
+// Reference: https://docs.aws.amazon.com/AmazonS3/latest/API/sigv4-query-string-auth.html
+export async function presignPath({ method = "GET", path, params, service = "s3", region, credentials, host, expires, now }) {
+  const date = amzDate(now);
+  const scope = `${date.slice(0, 8)}/${region}/${service}/aws4_request`;
+  const q = {
+    ...(params || {}),
+    "X-Amz-Algorithm": "AWS4-HMAC-SHA256",
+    "X-Amz-Credential": `${credentials.accessKeyId}/${scope}`,
+    "X-Amz-Date": date,
+    "X-Amz-Expires": String(expires),
+    "X-Amz-SignedHeaders": "host",
+  };
+  if (credentials.sessionToken) q["X-Amz-Security-Token"] = credentials.sessionToken;
+  const query = canonicalQuery(q);
+  const canonical = [method, path, query, `host:${host}\n`, "host", "UNSIGNED-PAYLOAD"].join("\n");
+  const signature = await signatureFor(credentials, date, region, service, canonical);
+  return `${path}?${query}&X-Amz-Signature=${signature}`;
 }
